@@ -1,0 +1,172 @@
+#include "sampler.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "reader.h"
+
+struct pi_sampler {
+	struct pi_sampler_opts o;
+	int rootfd;
+	struct pi_snapshot *last;
+	double next_due[PI_SRC_COUNT]; /* monotonic seconds */
+	uint64_t seq;
+	unsigned good;
+};
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double real_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double period(const struct pi_sampler *s, enum pi_src src)
+{
+	switch (src) {
+	case PI_SRC_PAGETYPEINFO:
+		return s->o.pagetypeinfo_interval;
+	case PI_SRC_IOMEM:
+	case PI_SRC_KALLSYMS:
+		return s->o.slow_interval;
+	default:
+		return s->o.interval;
+	}
+}
+
+int pi_sampler_new(const struct pi_sampler_opts *o, struct pi_sampler **ret)
+{
+	struct pi_sampler *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	s->o = *o;
+	s->rootfd = -1;
+	*ret = s;
+	return 0;
+}
+
+void pi_sampler_free(struct pi_sampler *s)
+{
+	if (!s)
+		return;
+	if (s->rootfd >= 0)
+		close(s->rootfd);
+	pi_snapshot_unref(s->last);
+	free(s);
+}
+
+unsigned pi_sampler_good_sources(const struct pi_sampler *s)
+{
+	return s->good;
+}
+
+static void describe(int err, const struct pi_perr *pe, char *dst, size_t size)
+{
+	if (pe->source)
+		pi_perr_format(pe, dst, size);
+	else if (err == -EFBIG)
+		snprintf(dst, size, "file larger than the read cap");
+	else
+		snprintf(dst, size, "%s", strerror(-err));
+}
+
+static void read_source(struct pi_sampler *s, struct pi_snapshot *snap, enum pi_src src)
+{
+	const struct pi_snapshot *prev = s->last;
+	struct pi_src_status *st = &snap->status[src];
+	struct pi_perr pe = {0};
+	struct pi_srcdata *d = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	uint64_t read_ns = 0;
+	double t = real_s();
+	int r;
+
+	if (s->rootfd < 0)
+		r = -ENOENT;
+	else
+		r = pi_read_file(s->rootfd, pi_src_names[src], s->o.max_file_bytes, &buf, &len,
+				 &read_ns);
+	if (r == 0) {
+		r = pi_srcdata_parse(src, buf, len, t, &d, &pe);
+		if (r == 0)
+			d->read_ns = read_ns;
+	}
+	st->attempted_at = t;
+	st->failures = prev ? prev->status[src].failures : 0;
+	if (r == 0) {
+		bool was_failing = prev && prev->status[src].state == PI_SRC_FAILED;
+
+		st->state = PI_SRC_OK;
+		st->err = 0;
+		snap->data[src] = d;
+		if (was_failing)
+			pi_log(PI_LOG_INFO, "%s: readable again", pi_src_names[src]);
+		if (!prev || !prev->data[src])
+			s->good++;
+		return;
+	}
+	st->state = PI_SRC_FAILED;
+	st->err = r;
+	st->failures++;
+	describe(r, &pe, st->error, sizeof(st->error));
+	/* Keep the last good data; documents mark it stale and keep its own sampled_at. */
+	snap->data[src] = prev ? pi_srcdata_ref(prev->data[src]) : NULL;
+	/* Log transitions only, not every failed attempt. */
+	if (!prev || prev->status[src].state != PI_SRC_FAILED || prev->status[src].err != r ||
+	    strcmp(prev->status[src].error, st->error) != 0) {
+		bool quiet = r == -ENOENT && pi_src_optional(src);
+
+		pi_log(quiet ? PI_LOG_INFO : PI_LOG_WARN, "%s: %s%s", pi_src_names[src], st->error,
+		       snap->data[src] ? " (serving the last good data as stale)" : "");
+	}
+}
+
+struct pi_snapshot *pi_sampler_sample(struct pi_sampler *s, bool all)
+{
+	struct pi_snapshot *snap = pi_snapshot_new();
+	double now = mono_s();
+
+	if (!snap)
+		return NULL;
+	if (s->rootfd < 0) {
+		s->rootfd = open(s->o.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (s->rootfd < 0 && (!s->last || s->last->seq == 1))
+			pi_log(PI_LOG_ERR, "procfs root %s: %s", s->o.root, strerror(errno));
+	}
+	snap->seq = ++s->seq;
+	snap->sampled_at = real_s();
+	snap->prev_sampled_at = s->last ? s->last->sampled_at : 0;
+	snap->page_size = s->o.page_size;
+	snap->clock_ticks = s->o.clock_ticks;
+	for (int i = 0; i < PI_SRC_COUNT; i++) {
+		if (all || !s->last || now >= s->next_due[i]) {
+			read_source(s, snap, (enum pi_src)i);
+			s->next_due[i] = now + period(s, (enum pi_src)i) - 0.001;
+		} else {
+			snap->data[i] = pi_srcdata_ref(s->last->data[i]);
+			snap->status[i] = s->last->status[i];
+		}
+	}
+	if (s->last && s->last->data[PI_SRC_STAT] != snap->data[PI_SRC_STAT])
+		snap->prev_stat = pi_srcdata_ref(s->last->data[PI_SRC_STAT]);
+	pi_snapshot_unref(s->last);
+	s->last = pi_snapshot_ref(snap);
+	return snap;
+}

@@ -1,0 +1,46 @@
+#include "snapshot.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+struct pi_snapshot *pi_snapshot_new(void)
+{
+	struct pi_snapshot *s = calloc(1, sizeof(*s));
+
+	if (s)
+		atomic_init(&s->refcnt, 1);
+	return s;
+}
+
+struct pi_snapshot *pi_snapshot_ref(struct pi_snapshot *s)
+{
+	if (s)
+		atomic_fetch_add(&s->refcnt, 1);
+	return s;
+}
+
+struct pi_snapshot *pi_snapshot_unref(struct pi_snapshot *s)
+{
+	if (!s || atomic_fetch_sub(&s->refcnt, 1) != 1)
+		return NULL;
+	for (int i = 0; i < PI_SRC_COUNT; i++)
+		pi_srcdata_unref(s->data[i]);
+	pi_srcdata_unref(s->prev_stat);
+	free(s);
+	return NULL;
+}
+
+const struct pi_srcdata *pi_snapshot_fresh(const struct pi_snapshot *s, enum pi_src src)
+{
+	return s->status[src].state == PI_SRC_OK ? s->data[src] : NULL;
+}
+
+bool pi_snapshot_healthy(const struct pi_snapshot *s)
+{
+	/* Degraded when a required source fails, or an optional one that used to work does. */
+	for (int i = 0; i < PI_SRC_COUNT; i++)
+		if (s->status[i].state == PI_SRC_FAILED &&
+		    (!pi_src_optional((enum pi_src)i) || s->data[i]))
+			return false;
+	return true;
+}

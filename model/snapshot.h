@@ -1,0 +1,45 @@
+/* One sample of the machine: every source's last good data and its current status.
+ * Immutable once published; readers (HTTP threads) hold a reference while they use it. */
+#pragma once
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "source.h"
+
+enum pi_src_state {
+	PI_SRC_UNREAD = 0, /* not attempted yet */
+	PI_SRC_OK,
+	PI_SRC_FAILED, /* last attempt failed; data (if any) is the last good one, now stale */
+};
+
+struct pi_src_status {
+	enum pi_src_state state;
+	int err;	     /* negative errno of the last failure */
+	char error[200];     /* "stat:12: bad cpu line" / "No such file or directory" */
+	double attempted_at; /* Unix time of the last attempt */
+	uint64_t failures;   /* failed attempts since start */
+};
+
+struct pi_snapshot {
+	atomic_int refcnt;
+	uint64_t seq;	   /* 1, 2, ... */
+	double sampled_at; /* Unix time of this sample */
+	double prev_sampled_at;
+	struct pi_srcdata *data[PI_SRC_COUNT]; /* last good data, NULL if never good */
+	struct pi_src_status status[PI_SRC_COUNT];
+	/* The previous sample's stat data (for rates), NULL on the first sample. */
+	struct pi_srcdata *prev_stat;
+	long page_size;		/* bytes */
+	long clock_ticks;	/* USER_HZ */
+};
+
+struct pi_snapshot *pi_snapshot_new(void);
+struct pi_snapshot *pi_snapshot_ref(struct pi_snapshot *s);
+struct pi_snapshot *pi_snapshot_unref(struct pi_snapshot *s);
+/* Data of a source if its last read succeeded in this sample, else NULL. */
+const struct pi_srcdata *pi_snapshot_fresh(const struct pi_snapshot *s, enum pi_src src);
+/* False ("degraded") when a required source's last read failed, or an optional source
+ * (PSI) that was readable before fails now. */
+bool pi_snapshot_healthy(const struct pi_snapshot *s);

@@ -1,0 +1,158 @@
+#include "source.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const pi_src_names[PI_SRC_COUNT] = {
+	[PI_SRC_STAT] = "stat",
+	[PI_SRC_BUDDYINFO] = "buddyinfo",
+	[PI_SRC_PAGETYPEINFO] = "pagetypeinfo",
+	[PI_SRC_ZONEINFO] = "zoneinfo",
+	[PI_SRC_IOMEM] = "iomem",
+	[PI_SRC_KALLSYMS] = "kallsyms",
+	[PI_SRC_LOADAVG] = "loadavg",
+	[PI_SRC_PRESSURE_CPU] = "pressure/cpu",
+	[PI_SRC_PRESSURE_MEMORY] = "pressure/memory",
+	[PI_SRC_PRESSURE_IO] = "pressure/io",
+};
+
+int pi_src_by_name(const char *name, size_t len)
+{
+	for (int i = 0; i < PI_SRC_COUNT; i++)
+		if (strlen(pi_src_names[i]) == len && memcmp(pi_src_names[i], name, len) == 0)
+			return i;
+	return -1;
+}
+
+bool pi_src_optional(enum pi_src s)
+{
+	/* PSI needs CONFIG_PSI (4.20+) and is disabled at boot on Debian kernels. */
+	return s == PI_SRC_PRESSURE_CPU || s == PI_SRC_PRESSURE_MEMORY || s == PI_SRC_PRESSURE_IO;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void srcdata_clear(struct pi_srcdata *d)
+{
+	switch (d->src) {
+	case PI_SRC_STAT:
+		pi_stat_free(d->u.stat);
+		break;
+	case PI_SRC_BUDDYINFO:
+		pi_buddyinfo_free(d->u.buddy);
+		break;
+	case PI_SRC_PAGETYPEINFO:
+		pi_pagetypeinfo_free(d->u.pagetype);
+		break;
+	case PI_SRC_ZONEINFO:
+		pi_zoneinfo_free(d->u.zoneinfo);
+		break;
+	case PI_SRC_IOMEM:
+		pi_iomem_free(d->u.iomem);
+		break;
+	case PI_SRC_KALLSYMS:
+		pi_ksymidx_free(d->ksymidx);
+		pi_kallsyms_free(d->u.kallsyms);
+		break;
+	default:
+		break;
+	}
+	free(d->buddy_derived);
+}
+
+static int derive_buddy(struct pi_srcdata *d)
+{
+	const struct pi_buddyinfo *b = d->u.buddy;
+
+	d->buddy_derived = calloc(b->nzones ? b->nzones : 1, sizeof(*d->buddy_derived));
+	if (!d->buddy_derived)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->nzones; i++)
+		pi_buddy_derive(b->zones[i].free, b->norders, &d->buddy_derived[i]);
+	return 0;
+}
+
+int pi_srcdata_parse(enum pi_src src, char *buf, size_t len, double sampled_at,
+		     struct pi_srcdata **ret, struct pi_perr *reterr)
+{
+	struct pi_srcdata *d = calloc(1, sizeof(*d));
+	uint64_t t0 = now_ns();
+	int r;
+
+	if (!d) {
+		free(buf);
+		return -ENOMEM;
+	}
+	d->src = src;
+	d->sampled_at = sampled_at;
+	d->raw_len = len;
+	switch (src) {
+	case PI_SRC_STAT:
+		r = pi_stat_parse(buf, len, &d->u.stat, reterr);
+		break;
+	case PI_SRC_BUDDYINFO:
+		r = pi_buddyinfo_parse(buf, len, &d->u.buddy, reterr);
+		if (r == 0)
+			r = derive_buddy(d);
+		break;
+	case PI_SRC_PAGETYPEINFO:
+		r = pi_pagetypeinfo_parse(buf, len, &d->u.pagetype, reterr);
+		break;
+	case PI_SRC_ZONEINFO:
+		r = pi_zoneinfo_parse(buf, len, &d->u.zoneinfo, reterr);
+		break;
+	case PI_SRC_IOMEM:
+		r = pi_iomem_parse(buf, len, &d->u.iomem, reterr);
+		break;
+	case PI_SRC_KALLSYMS:
+		r = pi_kallsyms_parse_owned(buf, len, &d->u.kallsyms, reterr);
+		buf = NULL; /* owned by the parser now, freed by it on failure */
+		if (r == 0)
+			r = pi_ksymidx_new(d->u.kallsyms, &d->ksymidx);
+		break;
+	case PI_SRC_LOADAVG:
+		r = pi_loadavg_parse(buf, len, &d->u.loadavg, reterr);
+		break;
+	case PI_SRC_PRESSURE_CPU:
+	case PI_SRC_PRESSURE_MEMORY:
+	case PI_SRC_PRESSURE_IO:
+		r = pi_pressure_parse(buf, len, pi_src_names[src], &d->u.pressure, reterr);
+		break;
+	default:
+		r = -EINVAL;
+	}
+	free(buf);
+	if (r < 0) {
+		srcdata_clear(d);
+		free(d);
+		return r;
+	}
+	d->parse_ns = now_ns() - t0;
+	atomic_init(&d->refcnt, 1);
+	*ret = d;
+	return 0;
+}
+
+struct pi_srcdata *pi_srcdata_ref(struct pi_srcdata *d)
+{
+	if (d)
+		atomic_fetch_add(&d->refcnt, 1);
+	return d;
+}
+
+struct pi_srcdata *pi_srcdata_unref(struct pi_srcdata *d)
+{
+	if (d && atomic_fetch_sub(&d->refcnt, 1) == 1) {
+		srcdata_clear(d);
+		free(d);
+	}
+	return NULL;
+}

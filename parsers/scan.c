@@ -1,0 +1,177 @@
+#include "scan.h"
+
+#include <errno.h>
+#include <string.h>
+
+void pi_lines_init(struct pi_lines *it, const char *buf, size_t len)
+{
+	it->p = buf;
+	it->end = buf + len;
+	it->lineno = 0;
+}
+
+bool pi_lines_next(struct pi_lines *it, struct pi_span *ret_line, bool *ret_nl)
+{
+	const char *nl;
+
+	if (it->p >= it->end)
+		return false;
+	nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
+	ret_line->p = it->p;
+	if (nl) {
+		ret_line->len = (size_t)(nl - it->p);
+		it->p = nl + 1;
+	} else {
+		ret_line->len = (size_t)(it->end - it->p);
+		it->p = it->end;
+	}
+	if (ret_nl)
+		*ret_nl = nl != NULL;
+	it->lineno++;
+	return true;
+}
+
+size_t pi_cur_skip(struct pi_cur *c, char ch)
+{
+	const char *s = c->p;
+
+	while (c->p < c->end && *c->p == ch)
+		c->p++;
+	return (size_t)(c->p - s);
+}
+
+size_t pi_cur_skip_ws(struct pi_cur *c)
+{
+	const char *s = c->p;
+
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+		c->p++;
+	return (size_t)(c->p - s);
+}
+
+bool pi_cur_lit(struct pi_cur *c, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (pi_cur_left(c) < n || memcmp(c->p, lit, n) != 0)
+		return false;
+	c->p += n;
+	return true;
+}
+
+bool pi_cur_chr(struct pi_cur *c, char ch)
+{
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+bool pi_cur_word(struct pi_cur *c, size_t max, struct pi_span *ret)
+{
+	const char *q = c->p;
+
+	while (q < c->end && *q != ' ' && *q != '\t' && *q != '\0')
+		q++;
+	if (q == c->p || (max && (size_t)(q - c->p) > max))
+		return false;
+	ret->p = c->p;
+	ret->len = (size_t)(q - c->p);
+	c->p = q;
+	return true;
+}
+
+int pi_cur_u64(struct pi_cur *c, uint64_t *ret)
+{
+	const char *q = c->p;
+	uint64_t v = 0;
+
+	if (q >= c->end || (unsigned)(*q - '0') > 9)
+		return -EINVAL;
+	while (q < c->end && (unsigned)(*q - '0') <= 9) {
+		unsigned d = (unsigned)(*q - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+		q++;
+	}
+	c->p = q;
+	*ret = v;
+	return 0;
+}
+
+int pi_cur_i64(struct pi_cur *c, int64_t *ret)
+{
+	struct pi_cur t = *c;
+	bool neg = pi_cur_chr(&t, '-');
+	uint64_t u;
+	int r = pi_cur_u64(&t, &u);
+
+	if (r < 0)
+		return r;
+	if (neg ? u > (uint64_t)INT64_MAX + 1 : u > (uint64_t)INT64_MAX)
+		return -ERANGE;
+	*ret = neg ? (int64_t)(0 - u) : (int64_t)u;
+	*c = t;
+	return 0;
+}
+
+static inline int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int pi_cur_hex(struct pi_cur *c, uint64_t *ret, unsigned *ret_ndigits)
+{
+	const char *q = c->p;
+	uint64_t v = 0;
+	unsigned n = 0;
+	int h;
+
+	while (q < c->end && (h = hexval(*q)) >= 0) {
+		if (v >> 60)
+			return -ERANGE;
+		v = (v << 4) | (uint64_t)h;
+		q++;
+		n++;
+	}
+	if (n == 0)
+		return -EINVAL;
+	c->p = q;
+	*ret = v;
+	if (ret_ndigits)
+		*ret_ndigits = n;
+	return 0;
+}
+
+int pi_cur_fixed(struct pi_cur *c, unsigned frac, uint64_t *ret)
+{
+	struct pi_cur t = *c;
+	uint64_t ip, scale = 1, fp = 0;
+	unsigned i;
+	int r;
+
+	if ((r = pi_cur_u64(&t, &ip)) < 0)
+		return r;
+	if (!pi_cur_chr(&t, '.'))
+		return -EINVAL;
+	for (i = 0; i < frac; i++) {
+		if (t.p >= t.end || (unsigned)(*t.p - '0') > 9)
+			return -EINVAL;
+		fp = fp * 10 + (uint64_t)(*t.p++ - '0');
+		scale *= 10;
+	}
+	if (ip > (UINT64_MAX - fp) / scale)
+		return -ERANGE;
+	*ret = ip * scale + fp;
+	*c = t;
+	return 0;
+}

@@ -1,0 +1,82 @@
+/* Bounded scanning over a byte buffer: a line iterator and a cursor over one line.
+ *
+ * Nothing here reads past `end`, allocates, or depends on the locale. Integer conversions
+ * check for overflow. Parsers advance a cursor token by token (after curl's strparse). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A borrowed slice of the input. Not NUL-terminated. */
+struct pi_span {
+	const char *p;
+	size_t len;
+};
+
+/* Splits a buffer into '\n'-terminated lines. A final line without '\n' is still returned
+ * (with ret_nl = false); an empty buffer yields no line. */
+struct pi_lines {
+	const char *p, *end;
+	unsigned lineno; /* 1-based number of the line last returned */
+};
+
+void pi_lines_init(struct pi_lines *it, const char *buf, size_t len);
+bool pi_lines_next(struct pi_lines *it, struct pi_span *ret_line, bool *ret_nl);
+
+/* A cursor over [p, end). */
+struct pi_cur {
+	const char *p, *end;
+};
+
+static inline struct pi_cur pi_cur_of(struct pi_span s)
+{
+	return (struct pi_cur){s.p, s.p + s.len};
+}
+
+static inline bool pi_cur_eof(const struct pi_cur *c)
+{
+	return c->p >= c->end;
+}
+
+static inline size_t pi_cur_left(const struct pi_cur *c)
+{
+	return (size_t)(c->end - c->p);
+}
+
+/* Skip bytes equal to ch; returns how many were skipped. */
+size_t pi_cur_skip(struct pi_cur *c, char ch);
+/* Skip spaces and tabs; returns how many were skipped. */
+size_t pi_cur_skip_ws(struct pi_cur *c);
+/* Consume the literal if the input starts with it. */
+bool pi_cur_lit(struct pi_cur *c, const char *lit);
+/* Consume one byte if it equals ch. */
+bool pi_cur_chr(struct pi_cur *c, char ch);
+/* A run of bytes other than space, tab and NUL, at most `max` long (0 = unbounded).
+ * Returns false (cursor unmoved) if the run is empty or longer than max. */
+bool pi_cur_word(struct pi_cur *c, size_t max, struct pi_span *ret);
+/* Unsigned decimal: one or more digits. -EINVAL if no digit, -ERANGE on overflow.
+ * The cursor moves only on success. */
+int pi_cur_u64(struct pi_cur *c, uint64_t *ret);
+/* Optional '-' then digits. */
+int pi_cur_i64(struct pi_cur *c, int64_t *ret);
+/* Lowercase or uppercase hex digits (no 0x prefix), at most 16 significant... any number
+ * of leading zeros is accepted; -ERANGE past 64 bits. *ret_ndigits (optional) = digits read. */
+int pi_cur_hex(struct pi_cur *c, uint64_t *ret, unsigned *ret_ndigits);
+/* A fixed-point decimal "I.FF" with exactly `frac` fraction digits (as "%lu.%02lu"),
+ * returned scaled: "0.08" with frac 2 -> 8. */
+int pi_cur_fixed(struct pi_cur *c, unsigned frac, uint64_t *ret);
+
+static inline bool pi_span_eq(struct pi_span s, const char *lit, size_t litlen)
+{
+	size_t i;
+
+	if (s.len != litlen)
+		return false;
+	for (i = 0; i < litlen; i++)
+		if (s.p[i] != lit[i])
+			return false;
+	return true;
+}
+
+#define PI_SPAN_EQ(s, lit) pi_span_eq((s), (lit), sizeof(lit) - 1)

@@ -1,0 +1,25 @@
+/* The JSON documents of the HTTP API, built from one snapshot (see docs/api.md). Each builder
+ * returns a new cJSON tree, or NULL when the source has never been read successfully
+ * (the caller answers 503 with the source's error). */
+#pragma once
+
+#include <cjson/cJSON.h>
+
+#include "snapshot.h"
+
+cJSON *pi_doc_healthz(const struct pi_snapshot *s);
+cJSON *pi_doc_cpu(const struct pi_snapshot *s);
+cJSON *pi_doc_buddy(const struct pi_snapshot *s);
+cJSON *pi_doc_pagetype(const struct pi_snapshot *s);
+cJSON *pi_doc_zones(const struct pi_snapshot *s);
+cJSON *pi_doc_iomem(const struct pi_snapshot *s);
+cJSON *pi_doc_kallsyms(const struct pi_snapshot *s);
+/* Every document above under one object; absent ones are null. */
+cJSON *pi_doc_snapshot(const struct pi_snapshot *s);
+/* {"error": {"status": N, "message": "..."}} */
+cJSON *pi_doc_error(int status, const char *message);
+/* Symbol lookups; NULL with ret_status and ret_msg set when not found or unavailable. */
+cJSON *pi_doc_ksym_by_addr(const struct pi_snapshot *s, uint64_t addr, int *ret_status,
+			   const char **ret_msg);
+cJSON *pi_doc_ksym_by_name(const struct pi_snapshot *s, const char *name, int *ret_status,
+			   const char **ret_msg);

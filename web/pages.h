@@ -1,0 +1,54 @@
+/* Everything the HTTP server answers for one sample, rendered once when the sample is
+ * published and shared read-only by every request thread. */
+#pragma once
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "snapshot.h"
+
+enum pi_page {
+	PI_PAGE_HEALTHZ,
+	PI_PAGE_CPU,
+	PI_PAGE_BUDDY,
+	PI_PAGE_PAGETYPE,
+	PI_PAGE_ZONES,
+	PI_PAGE_IOMEM,
+	PI_PAGE_KALLSYMS,
+	PI_PAGE_SNAPSHOT,
+	PI_PAGE_COUNT
+};
+
+/* An immutable, reference-counted response body. */
+struct pi_blob {
+	atomic_int refcnt;
+	int status; /* HTTP status */
+	size_t len;
+	char data[];
+};
+
+struct pi_blob *pi_blob_new(const char *data, size_t len, int status);
+struct pi_blob *pi_blob_ref(struct pi_blob *b);
+struct pi_blob *pi_blob_unref(struct pi_blob *b);
+
+struct pi_pages {
+	atomic_int refcnt;
+	struct pi_snapshot *snap;
+	struct pi_blob *page[PI_PAGE_COUNT];
+	/* /proc/NAME renderings, made on first request and carried over to later samples
+	 * while the source's data is unchanged (kallsyms: megabytes, re-read rarely). */
+	pthread_mutex_t lock;
+	struct pi_blob *proc[PI_SRC_COUNT];
+};
+
+/* Render every page of `snap` (takes a reference). `prev` (may be NULL) donates renderings
+ * that are still valid. */
+struct pi_pages *pi_pages_new(struct pi_snapshot *snap, struct pi_pages *prev);
+struct pi_pages *pi_pages_ref(struct pi_pages *p);
+struct pi_pages *pi_pages_unref(struct pi_pages *p);
+/* The /proc/NAME text of a source, rendered from the model; NULL with *ret_status set when
+ * the source has no data (503) or cannot be rendered (500). Returns a new reference. */
+struct pi_blob *pi_pages_proc(struct pi_pages *p, enum pi_src src, int *ret_status);
+/* A JSON body from a cJSON tree (consumed). */
+struct pi_blob *pi_blob_json(void *cjson, int status);
