@@ -53,32 +53,38 @@ struct key {
 	uint16_t off; /* offsetof the pi_opt_u64 (K_ZONE) or pi_opt_i64 (K_PCP) */
 };
 
-#define ZK(s, f) {s, sizeof(s) - 1, K_ZONE, offsetof(struct pi_zi_zone, f)}
-#define PK(s, f) {s, sizeof(s) - 1, K_PCP, offsetof(struct pi_zi_pageset, f)}
+#define ZK(s, f)                                                                                   \
+	{                                                                                          \
+		s, sizeof(s) - 1, K_ZONE, offsetof(struct pi_zi_zone, f)                           \
+	}
+#define PK(s, f)                                                                                   \
+	{                                                                                          \
+		s, sizeof(s) - 1, K_PCP, offsetof(struct pi_zi_pageset, f)                         \
+	}
 
 /* Keys as printed after the indent. A key matches only when followed by a space or the end
  * of the line, so "high" (watermark) never matches "high:" / "high_min:" (pagesets). */
 static const struct key keys[] = {
-	PK("count:", count),
-	PK("high:", high),
-	PK("batch:", batch),
-	PK("high_min:", high_min), /* 6.7+ */
-	PK("high_max:", high_max), /* 6.7+ */
-	PK("vm stats threshold:", stat_threshold), /* CONFIG_SMP only */
-	{"cpu:", 4, K_CPU, 0},
-	ZK("pages free", pages_free),
-	ZK("boost", boost), /* 5.16+ (and backports) */
-	ZK("min", min),
-	ZK("low", low),
-	ZK("high", high),
-	ZK("promo", promo), /* ~6.0+ */
-	ZK("spanned", spanned),
-	ZK("present", present),
-	ZK("managed", managed), /* 3.8+ */
-	ZK("cma", cma),		/* 5.11+ */
-	ZK("start_pfn:", start_pfn),
-	ZK("node_unreclaimable:", node_unreclaimable), /* 4.8+ */
-	{"protection:", 11, K_PROT, 0},
+    PK("count:", count),
+    PK("high:", high),
+    PK("batch:", batch),
+    PK("high_min:", high_min),		       /* 6.7+ */
+    PK("high_max:", high_max),		       /* 6.7+ */
+    PK("vm stats threshold:", stat_threshold), /* CONFIG_SMP only */
+    {"cpu:", 4, K_CPU, 0},
+    ZK("pages free", pages_free),
+    ZK("boost", boost), /* 5.16+ (and backports) */
+    ZK("min", min),
+    ZK("low", low),
+    ZK("high", high),
+    ZK("promo", promo), /* ~6.0+ */
+    ZK("spanned", spanned),
+    ZK("present", present),
+    ZK("managed", managed), /* 3.8+ */
+    ZK("cma", cma),	    /* 5.11+ */
+    ZK("start_pfn:", start_pfn),
+    ZK("node_unreclaimable:", node_unreclaimable), /* 4.8+ */
+    {"protection:", 11, K_PROT, 0},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -170,8 +176,10 @@ static struct pi_zi_zone *cur_zone(struct zp *p)
 static void add_rec(struct zp *p, enum rec_kind kind, unsigned key, size_t indent, size_t n)
 {
 	/* recs was sized from the line count, so there is always room. */
-	p->pv->recs[p->pv->nrecs++] = (struct zrec){
-		.kind = (uint8_t)kind, .key = (uint8_t)key, .indent = (uint16_t)indent, .n = (uint32_t)n};
+	p->pv->recs[p->pv->nrecs++] = (struct zrec){.kind = (uint8_t)kind,
+						    .key = (uint8_t)key,
+						    .indent = (uint16_t)indent,
+						    .n = (uint32_t)n};
 }
 
 static int add_raw(struct zp *p, struct pi_span line)
@@ -216,8 +224,8 @@ static int64_t zone_dup(struct zp *p, size_t idx)
 
 			if (!v)
 				continue;
-			for (i = zone_hash(zones[v - 1].node, zones[v - 1].zone) & (ncap - 1); nh[i];
-			     i = (i + 1) & (ncap - 1))
+			for (i = zone_hash(zones[v - 1].node, zones[v - 1].zone) & (ncap - 1);
+			     nh[i]; i = (i + 1) & (ncap - 1))
 				;
 			nh[i] = v;
 		}
@@ -251,7 +259,8 @@ static int parse_header(struct zp *p, struct pi_span line)
 	if (pi_cur_u64(&c, &node) < 0 || node > INT_MAX)
 		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno, "zone header: bad node id");
 	if (!pi_cur_lit(&c, ", zone "))
-		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno, "zone header: expected \", zone \"");
+		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno,
+				   "zone header: expected \", zone \"");
 	pad = pi_cur_skip(&c, ' ');
 	if (!pi_cur_word(&c, PI_ZONE_NAME_MAX, &name) || !pi_cur_eof(&c))
 		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno,
@@ -270,8 +279,8 @@ static int parse_header(struct zp *p, struct pi_span line)
 	if (dup == -2)
 		return -ENOMEM;
 	if (dup >= 0)
-		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno, "duplicate zone: node %d, zone %s",
-				   z->node, z->zone);
+		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno,
+				   "duplicate zone: node %d, zone %s", z->node, z->zone);
 	add_rec(p, R_HEAD, 0, 0, pad);
 	p->in_node_stats = p->have_ps = p->have_prot = false;
 	return 0;
@@ -328,8 +337,8 @@ static int try_counter(struct zp *p, struct pi_cur c, size_t indent)
 
 static int bad_value(struct zp *p, int r, const struct key *k)
 {
-	return pi_perr_set(p->e, r == -ERANGE ? -ERANGE : -EINVAL, SRC, p->lineno, "\"%s\": %s", k->s,
-			   r == -ERANGE ? "value overflows" : "not a number");
+	return pi_perr_set(p->e, r == -ERANGE ? -ERANGE : -EINVAL, SRC, p->lineno, "\"%s\": %s",
+			   k->s, r == -ERANGE ? "value overflows" : "not a number");
 }
 
 /* "protection: (%ld, %ld, ...)" (%lu before ~4.x): one entry per configured zone. */
@@ -343,13 +352,14 @@ static int parse_prot(struct zp *p, struct pi_cur c, size_t indent)
 	if (p->have_prot)
 		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno, "duplicate protection list");
 	if (!pi_cur_chr(&c, '('))
-		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno, "bad protection list: expected '('");
+		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno,
+				   "bad protection list: expected '('");
 	if (!pi_cur_chr(&c, ')')) {
 		for (;;) {
 			if ((r = pi_cur_i64(&c, &v)) < 0)
-				return pi_perr_set(p->e, r, SRC, p->lineno,
-						   "bad protection list: entry %u %s", z->nprotection,
-						   r == -ERANGE ? "overflows" : "is not a number");
+				return pi_perr_set(
+				    p->e, r, SRC, p->lineno, "bad protection list: entry %u %s",
+				    z->nprotection, r == -ERANGE ? "overflows" : "is not a number");
 			if (z->nprotection == UINT_MAX)
 				return pi_perr_set(p->e, -E2BIG, SRC, p->lineno,
 						   "protection list too long");
@@ -417,8 +427,8 @@ static int parse_key(struct zp *p, struct pi_cur c, size_t indent, unsigned ki)
 		uint64_t v;
 
 		if (f->state != PI_ABSENT)
-			return pi_perr_set(p->e, -EINVAL, SRC, p->lineno, "duplicate \"%s\" in zone",
-					   k->s);
+			return pi_perr_set(p->e, -EINVAL, SRC, p->lineno,
+					   "duplicate \"%s\" in zone", k->s);
 		gap = pi_cur_skip(&c, ' ');
 		if ((r = pi_cur_u64(&c, &v)) < 0)
 			return bad_value(p, r, k);
@@ -611,8 +621,9 @@ int pi_zoneinfo_render(const struct pi_zoneinfo *zi, struct pi_buf *out)
 			const struct key *k = &keys[rec->key];
 
 			put_key(out, rec, k->s, k->len);
-			pi_buf_u64(out,
-				   ((const struct pi_opt_u64 *)(const void *)((const char *)z + k->off))->v);
+			pi_buf_u64(out, ((const struct pi_opt_u64 *)(const void *)((const char *)z +
+										   k->off))
+					    ->v);
 			break;
 		}
 		case R_PROT:
@@ -656,9 +667,10 @@ int pi_zoneinfo_render(const struct pi_zoneinfo *zi, struct pi_buf *out)
 				return -EINVAL;
 			put_key(out, rec, k->s, k->len);
 			pi_buf_i64_pad(
-				out,
-				((const struct pi_opt_i64 *)(const void *)((const char *)ps + k->off))->v,
-				0);
+			    out,
+			    ((const struct pi_opt_i64 *)(const void *)((const char *)ps + k->off))
+				->v,
+			    0);
 			break;
 		}
 		default:

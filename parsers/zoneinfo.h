@@ -68,6 +68,7 @@ struct pi_zoneinfo {
 const struct pi_zi_kv *pi_zi_stat(const struct pi_zi_zone *z, const char *name);
 const struct pi_zi_kv *pi_zi_node_stat(const struct pi_zi_zone *z, const char *name);
 
-int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret, struct pi_perr *reterr);
+int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret,
+		      struct pi_perr *reterr);
 struct pi_zoneinfo *pi_zoneinfo_free(struct pi_zoneinfo *z);
 int pi_zoneinfo_render(const struct pi_zoneinfo *z, struct pi_buf *out);
