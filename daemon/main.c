@@ -38,27 +38,28 @@ struct daemon_state {
 
 static void usage(FILE *f)
 {
-	fputs("Usage: procintrod [OPTIONS]\n"
-	      "Reads /proc (stat, buddyinfo, pagetypeinfo, zoneinfo, iomem, kallsyms, loadavg,\n"
-	      "pressure/*), rebuilds the machine's memory zones, buddy allocator, physical map,\n"
-	      "kernel symbols and scheduler state, and serves them as JSON over HTTP.\n\n"
-	      "  --procfs-root DIR            procfs tree to read (default /proc); a captured\n"
-	      "                               snapshot or a sosreport's proc/ works too\n"
-	      "  --listen ADDR:PORT           where to serve HTTP (default 127.0.0.1:9464)\n"
-	      "  --interval SECONDS           sampling period of the fast sources (default 1)\n"
-	      "  --pagetypeinfo-interval SEC  period of pagetypeinfo (default 30: the kernel walks\n"
-	      "                               every free list under the zone lock to print it)\n"
-	      "  --slow-interval SECONDS      period of iomem and kallsyms (default 300)\n"
-	      "  --page-size BYTES            page size of the machine the tree comes from\n"
-	      "                               (default: this machine's)\n"
-	      "  --clock-ticks HZ             USER_HZ of that machine (default: this machine's)\n"
-	      "  --http-threads N             HTTP worker threads (default 2)\n"
-	      "  --max-connections N          concurrent HTTP connections (default 256)\n"
-	      "  --once                       take one sample, print /api/v1/snapshot, exit\n"
-	      "  -v, --verbose                log debug messages\n"
-	      "  -h, --help                   this text\n"
-	      "  -V, --version                print the version\n",
-	      f);
+	fputs(
+	    "Usage: procintrod [OPTIONS]\n"
+	    "Reads /proc (stat, buddyinfo, pagetypeinfo, zoneinfo, iomem, kallsyms, loadavg,\n"
+	    "pressure/*), rebuilds the machine's memory zones, buddy allocator, physical map,\n"
+	    "kernel symbols and scheduler state, and serves them as JSON over HTTP.\n\n"
+	    "  --procfs-root DIR            procfs tree to read (default /proc); a captured\n"
+	    "                               snapshot or a sosreport's proc/ works too\n"
+	    "  --listen ADDR:PORT           where to serve HTTP (default 127.0.0.1:9464)\n"
+	    "  --interval SECONDS           sampling period of the fast sources (default 1)\n"
+	    "  --pagetypeinfo-interval SEC  period of pagetypeinfo (default 30: the kernel walks\n"
+	    "                               every free list under the zone lock to print it)\n"
+	    "  --slow-interval SECONDS      period of iomem and kallsyms (default 300)\n"
+	    "  --page-size BYTES            page size of the machine the tree comes from\n"
+	    "                               (default: this machine's)\n"
+	    "  --clock-ticks HZ             USER_HZ of that machine (default: this machine's)\n"
+	    "  --http-threads N             HTTP worker threads (default 2)\n"
+	    "  --max-connections N          concurrent HTTP connections (default 256)\n"
+	    "  --once                       take one sample, print /api/v1/snapshot, exit\n"
+	    "  -v, --verbose                log debug messages\n"
+	    "  -h, --help                   this text\n"
+	    "  -V, --version                print the version\n",
+	    f);
 }
 
 static int parse_seconds(const char *s, double min, double *ret)
@@ -103,32 +104,32 @@ static int parse_options(int argc, char **argv, struct options *o)
 		OPT_ONCE,
 	};
 	static const struct option longopts[] = {
-		{"procfs-root", required_argument, NULL, OPT_ROOT},
-		{"listen", required_argument, NULL, OPT_LISTEN},
-		{"interval", required_argument, NULL, OPT_INTERVAL},
-		{"pagetypeinfo-interval", required_argument, NULL, OPT_PTI_INTERVAL},
-		{"slow-interval", required_argument, NULL, OPT_SLOW},
-		{"page-size", required_argument, NULL, OPT_PAGE_SIZE},
-		{"clock-ticks", required_argument, NULL, OPT_CLOCK_TICKS},
-		{"http-threads", required_argument, NULL, OPT_THREADS},
-		{"max-connections", required_argument, NULL, OPT_MAXCONN},
-		{"once", no_argument, NULL, OPT_ONCE},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+	    {"procfs-root", required_argument, NULL, OPT_ROOT},
+	    {"listen", required_argument, NULL, OPT_LISTEN},
+	    {"interval", required_argument, NULL, OPT_INTERVAL},
+	    {"pagetypeinfo-interval", required_argument, NULL, OPT_PTI_INTERVAL},
+	    {"slow-interval", required_argument, NULL, OPT_SLOW},
+	    {"page-size", required_argument, NULL, OPT_PAGE_SIZE},
+	    {"clock-ticks", required_argument, NULL, OPT_CLOCK_TICKS},
+	    {"http-threads", required_argument, NULL, OPT_THREADS},
+	    {"max-connections", required_argument, NULL, OPT_MAXCONN},
+	    {"once", no_argument, NULL, OPT_ONCE},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {0},
 	};
 	long l;
 	int c;
 
 	o->sampler = (struct pi_sampler_opts){
-		.root = "/proc",
-		.interval = 1.0,
-		.pagetypeinfo_interval = 30.0,
-		.slow_interval = 300.0,
-		.max_file_bytes = 64u << 20,
-		.page_size = sysconf(_SC_PAGESIZE),
-		.clock_ticks = sysconf(_SC_CLK_TCK),
+	    .root = "/proc",
+	    .interval = 1.0,
+	    .pagetypeinfo_interval = 30.0,
+	    .slow_interval = 300.0,
+	    .max_file_bytes = 64u << 20,
+	    .page_size = sysconf(_SC_PAGESIZE),
+	    .clock_ticks = sysconf(_SC_CLK_TCK),
 	};
 	pi_http_opts_default(&o->http);
 	o->listen = "127.0.0.1:9464";
@@ -241,7 +242,8 @@ static int run_once(struct pi_sampler *sampler)
 	if (!snap)
 		return 1;
 	pages = pi_pages_new(snap, NULL);
-	if (!pages || !pages->page[PI_PAGE_SNAPSHOT] || pages->page[PI_PAGE_SNAPSHOT]->status != 200) {
+	if (!pages || !pages->page[PI_PAGE_SNAPSHOT] ||
+	    pages->page[PI_PAGE_SNAPSHOT]->status != 200) {
 		r = 1;
 	} else {
 		fwrite(pages->page[PI_PAGE_SNAPSHOT]->data, 1, pages->page[PI_PAGE_SNAPSHOT]->len,

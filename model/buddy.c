@@ -31,7 +31,7 @@ static void fill_contig(const uint64_t *n, unsigned norders, unsigned order, str
 		ci->free_pages = sat_add(ci->free_pages, sat_shl(n[k], k));
 		if (k >= order)
 			ci->free_blocks_suitable =
-				sat_add(ci->free_blocks_suitable, sat_shl(n[k], k - order));
+			    sat_add(ci->free_blocks_suitable, sat_shl(n[k], k - order));
 	}
 }
 

@@ -7,11 +7,11 @@
 #include "buddyinfo.h"
 
 struct pi_buddy_derived {
-	uint64_t free_pages;	  /* sum of n_k * 2^k */
-	uint64_t free_blocks;	  /* sum of n_k */
-	int largest_free_order;	  /* highest k with n_k > 0, -1 if none */
+	uint64_t free_pages;	/* sum of n_k * 2^k */
+	uint64_t free_blocks;	/* sum of n_k */
+	int largest_free_order; /* highest k with n_k > 0, -1 if none */
 	unsigned norders;
-	int unusable[PI_MAX_ORDERS]; /* thousandths, 0..1000 (1000 when nothing is free) */
+	int unusable[PI_MAX_ORDERS];	  /* thousandths, 0..1000 (1000 when nothing is free) */
 	int fragmentation[PI_MAX_ORDERS]; /* thousandths, -1000 = a suitable block exists */
 };
 

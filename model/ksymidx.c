@@ -230,7 +230,8 @@ static int build_names(struct pi_ksymidx *x)
 
 		while ((e = x->htab[slot])) {
 			if ((uint32_t)(e >> 32) == h &&
-			    same_name(k, &k->syms[(uint32_t)e - 1], k->text + s->name_off, s->name_len))
+			    same_name(k, &k->syms[(uint32_t)e - 1], k->text + s->name_off,
+				      s->name_len))
 				goto next; /* keep the first in file order */
 			slot = (slot + 1) & x->hmask;
 		}
@@ -329,7 +330,8 @@ int pi_ksymidx_by_name(const struct pi_ksymidx *x, const char *name, size_t len,
 		return -ENOENT;
 	h = pi_ksym_hash(name, len);
 	for (slot = h & x->hmask; (e = x->htab[slot]); slot = (slot + 1) & x->hmask) {
-		if ((uint32_t)(e >> 32) == h && same_name(k, &k->syms[(uint32_t)e - 1], name, len)) {
+		if ((uint32_t)(e >> 32) == h &&
+		    same_name(k, &k->syms[(uint32_t)e - 1], name, len)) {
 			*ret_idx = (uint32_t)e - 1;
 			return 0;
 		}
@@ -528,8 +530,8 @@ static const uint32_t *get_byname(const struct pi_ksymidx *cx)
 	return p;
 }
 
-size_t pi_ksymidx_prefix(const struct pi_ksymidx *x, const char *prefix, size_t len, size_t *ret_idx,
-			 size_t max)
+size_t pi_ksymidx_prefix(const struct pi_ksymidx *x, const char *prefix, size_t len,
+			 size_t *ret_idx, size_t max)
 {
 	const struct pi_kallsyms *k = x->k;
 	const uint32_t *perm;

@@ -24,5 +24,5 @@ int pi_ksymidx_by_name(const struct pi_ksymidx *x, const char *name, size_t len,
 uint64_t pi_ksymidx_size(const struct pi_ksymidx *x, size_t idx);
 /* Up to `max` symbols whose name starts with prefix, in name order; returns the count written to
  * ret_idx[]. */
-size_t pi_ksymidx_prefix(const struct pi_ksymidx *x, const char *prefix, size_t len, size_t *ret_idx,
-			 size_t max);
+size_t pi_ksymidx_prefix(const struct pi_ksymidx *x, const char *prefix, size_t len,
+			 size_t *ret_idx, size_t max);

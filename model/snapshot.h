@@ -31,8 +31,8 @@ struct pi_snapshot {
 	struct pi_src_status status[PI_SRC_COUNT];
 	/* The previous sample's stat data (for rates), NULL on the first sample. */
 	struct pi_srcdata *prev_stat;
-	long page_size;		/* bytes */
-	long clock_ticks;	/* USER_HZ */
+	long page_size;	  /* bytes */
+	long clock_ticks; /* USER_HZ */
 };
 
 struct pi_snapshot *pi_snapshot_new(void);

@@ -6,16 +6,16 @@
 #include <time.h>
 
 const char *const pi_src_names[PI_SRC_COUNT] = {
-	[PI_SRC_STAT] = "stat",
-	[PI_SRC_BUDDYINFO] = "buddyinfo",
-	[PI_SRC_PAGETYPEINFO] = "pagetypeinfo",
-	[PI_SRC_ZONEINFO] = "zoneinfo",
-	[PI_SRC_IOMEM] = "iomem",
-	[PI_SRC_KALLSYMS] = "kallsyms",
-	[PI_SRC_LOADAVG] = "loadavg",
-	[PI_SRC_PRESSURE_CPU] = "pressure/cpu",
-	[PI_SRC_PRESSURE_MEMORY] = "pressure/memory",
-	[PI_SRC_PRESSURE_IO] = "pressure/io",
+    [PI_SRC_STAT] = "stat",
+    [PI_SRC_BUDDYINFO] = "buddyinfo",
+    [PI_SRC_PAGETYPEINFO] = "pagetypeinfo",
+    [PI_SRC_ZONEINFO] = "zoneinfo",
+    [PI_SRC_IOMEM] = "iomem",
+    [PI_SRC_KALLSYMS] = "kallsyms",
+    [PI_SRC_LOADAVG] = "loadavg",
+    [PI_SRC_PRESSURE_CPU] = "pressure/cpu",
+    [PI_SRC_PRESSURE_MEMORY] = "pressure/memory",
+    [PI_SRC_PRESSURE_IO] = "pressure/io",
 };
 
 int pi_src_by_name(const char *name, size_t len)

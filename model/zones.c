@@ -73,7 +73,7 @@ static void compute_alloc_ok(struct pi_zone_view *v, const struct pi_zone_view *
 			     size_t count, const struct pi_snapshot *s, unsigned norders)
 {
 	const struct pi_pagetypeinfo *p =
-		s->data[PI_SRC_PAGETYPEINFO] ? s->data[PI_SRC_PAGETYPEINFO]->u.pagetype : NULL;
+	    s->data[PI_SRC_PAGETYPEINFO] ? s->data[PI_SRC_PAGETYPEINFO]->u.pagetype : NULL;
 	const struct pi_zi_zone *z = v->zi;
 	const struct pi_zi_kv *cma;
 	const struct pi_opt_u64 *marks[PI_WMARK_COUNT] = {&z->min, &z->low, &z->high};
@@ -102,8 +102,9 @@ static void compute_alloc_ok(struct pi_zone_view *v, const struct pi_zone_view *
 		bool block = k == 0 || suitable_block(v, p, norders, k);
 
 		for (int w = 0; w < PI_WMARK_COUNT; w++)
-			v->alloc_ok[w][k] = block && pi_watermark_ok((int64_t)z->pages_free.v, free_cma, k,
-								     (int64_t)marks[w]->v, prot);
+			v->alloc_ok[w][k] =
+			    block && pi_watermark_ok((int64_t)z->pages_free.v, free_cma, k,
+						     (int64_t)marks[w]->v, prot);
 	}
 	v->alloc_ok_known = true;
 }
@@ -111,11 +112,11 @@ static void compute_alloc_ok(struct pi_zone_view *v, const struct pi_zone_view *
 int pi_zones_build(const struct pi_snapshot *s, struct pi_zones *ret)
 {
 	const struct pi_zoneinfo *zi =
-		s->data[PI_SRC_ZONEINFO] ? s->data[PI_SRC_ZONEINFO]->u.zoneinfo : NULL;
+	    s->data[PI_SRC_ZONEINFO] ? s->data[PI_SRC_ZONEINFO]->u.zoneinfo : NULL;
 	const struct pi_srcdata *bd = s->data[PI_SRC_BUDDYINFO];
 	const struct pi_buddyinfo *b = bd ? bd->u.buddy : NULL;
 	const struct pi_pagetypeinfo *p =
-		s->data[PI_SRC_PAGETYPEINFO] ? s->data[PI_SRC_PAGETYPEINFO]->u.pagetype : NULL;
+	    s->data[PI_SRC_PAGETYPEINFO] ? s->data[PI_SRC_PAGETYPEINFO]->u.pagetype : NULL;
 	struct pi_zones z = {0};
 	size_t cap = (zi ? zi->nzones : 0) + (b ? b->nzones : 0);
 
@@ -129,14 +130,16 @@ int pi_zones_build(const struct pi_snapshot *s, struct pi_zones *ret)
 		v->node = zi->zones[i].node;
 		v->zone = zi->zones[i].zone;
 		v->zi = &zi->zones[i];
-		v->zi_index = (i > 0 && zi->zones[i - 1].node == v->node) ? z.v[z.n - 2].zi_index + 1 : 0;
+		v->zi_index =
+		    (i > 0 && zi->zones[i - 1].node == v->node) ? z.v[z.n - 2].zi_index + 1 : 0;
 	}
 	/* Zones buddyinfo lists that zoneinfo does not (or no zoneinfo at all). */
 	for (size_t i = 0; b && i < b->nzones; i++) {
 		bool known = false;
 
 		for (size_t j = 0; j < z.n && !known; j++)
-			known = z.v[j].node == b->zones[i].node && !strcmp(z.v[j].zone, b->zones[i].zone);
+			known = z.v[j].node == b->zones[i].node &&
+				!strcmp(z.v[j].zone, b->zones[i].zone);
 		if (!known) {
 			z.v[z.n].node = b->zones[i].node;
 			z.v[z.n].zone = b->zones[i].zone;

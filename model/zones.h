@@ -14,11 +14,11 @@ enum pi_tristate { PI_UNKNOWN = -1, PI_FALSE = 0, PI_TRUE = 1 };
 struct pi_zone_view {
 	int node;
 	const char *zone;
-	const struct pi_zi_zone *zi;		/* NULL when zoneinfo lacks the zone */
-	int zi_index;				/* position within its node's zoneinfo listing */
-	const struct pi_buddy_zone *buddy;	/* NULL when buddyinfo lacks the zone */
-	const struct pi_buddy_derived *derived; /* with buddy */
-	const struct pi_pt_free_row *pt_free;	/* ntypes consecutive rows, or NULL */
+	const struct pi_zi_zone *zi;		 /* NULL when zoneinfo lacks the zone */
+	int zi_index;				 /* position within its node's zoneinfo listing */
+	const struct pi_buddy_zone *buddy;	 /* NULL when buddyinfo lacks the zone */
+	const struct pi_buddy_derived *derived;	 /* with buddy */
+	const struct pi_pt_free_row *pt_free;	 /* ntypes consecutive rows, or NULL */
 	const struct pi_pt_block_row *pt_blocks; /* or NULL */
 	/* alloc_ok[w][k] for every buddyinfo order k; all PI_UNKNOWN when not computable. */
 	bool alloc_ok_known;

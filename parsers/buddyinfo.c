@@ -49,15 +49,18 @@ static int parse_counts(struct pi_cur *c, unsigned lineno, uint64_t *out, struct
 
 	for (;;) {
 		if (pi_cur_skip(c, ' ') == 0 && !pi_cur_eof(c))
-			return pi_perr_set(e, -EINVAL, SRC, lineno, "expected a space before column %u", n);
+			return pi_perr_set(e, -EINVAL, SRC, lineno,
+					   "expected a space before column %u", n);
 		if (pi_cur_eof(c))
 			break;
 		if (n == PI_MAX_ORDERS)
-			return pi_perr_set(e, -E2BIG, SRC, lineno, "more than %d orders", PI_MAX_ORDERS);
+			return pi_perr_set(e, -E2BIG, SRC, lineno, "more than %d orders",
+					   PI_MAX_ORDERS);
 		r = pi_cur_u64(c, &out[n]);
 		if (r < 0)
 			return pi_perr_set(e, r, SRC, lineno, "order %u: %s", n,
-					   r == -ERANGE ? "count overflows 64 bits" : "not a number");
+					   r == -ERANGE ? "count overflows 64 bits"
+							: "not a number");
 		n++;
 	}
 	if (n == 0)
@@ -65,7 +68,8 @@ static int parse_counts(struct pi_cur *c, unsigned lineno, uint64_t *out, struct
 	return (int)n;
 }
 
-int pi_buddyinfo_parse(const char *buf, size_t len, struct pi_buddyinfo **ret, struct pi_perr *reterr)
+int pi_buddyinfo_parse(const char *buf, size_t len, struct pi_buddyinfo **ret,
+		       struct pi_perr *reterr)
 {
 	struct pi_buddyinfo *b = NULL;
 	struct pi_lines it;
@@ -111,8 +115,8 @@ int pi_buddyinfo_parse(const char *buf, size_t len, struct pi_buddyinfo **ret, s
 				goto fail;
 			}
 		} else if ((unsigned)r != b->norders) {
-			r = pi_perr_set(reterr, -EINVAL, SRC, it.lineno, "%d orders, but line 1 has %u", r,
-					b->norders);
+			r = pi_perr_set(reterr, -EINVAL, SRC, it.lineno,
+					"%d orders, but line 1 has %u", r, b->norders);
 			goto fail;
 		}
 		z->free = b->counts + b->nzones * b->norders;

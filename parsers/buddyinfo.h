@@ -25,7 +25,8 @@ struct pi_buddyinfo {
 
 /* Parse the whole file. On success *ret owns everything (free with pi_buddyinfo_free).
  * Errors: -ENODATA (no line), -EINVAL (malformed; *reterr says where), -ERANGE, -ENOMEM. */
-int pi_buddyinfo_parse(const char *buf, size_t len, struct pi_buddyinfo **ret, struct pi_perr *reterr);
+int pi_buddyinfo_parse(const char *buf, size_t len, struct pi_buddyinfo **ret,
+		       struct pi_perr *reterr);
 struct pi_buddyinfo *pi_buddyinfo_free(struct pi_buddyinfo *b);
 /* Print as the kernel does: "Node %d, zone %8s " then "%6lu " per order, then '\n'. */
 int pi_buddyinfo_render(const struct pi_buddyinfo *b, struct pi_buf *out);

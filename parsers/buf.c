@@ -85,8 +85,8 @@ int pi_buf_vprintf(struct pi_buf *b, const char *fmt, va_list ap)
 	if (b->err)
 		return b->err;
 	va_copy(ap2, ap);
-	n = vsnprintf(b->cap > b->len ? b->data + b->len : NULL, b->cap > b->len ? b->cap - b->len : 0,
-		      fmt, ap2);
+	n = vsnprintf(b->cap > b->len ? b->data + b->len : NULL,
+		      b->cap > b->len ? b->cap - b->len : 0, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return b->err = -EINVAL;

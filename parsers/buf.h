@@ -33,7 +33,8 @@ int pi_buf_fill(struct pi_buf *b, char c, size_t n);
 /* Fast unsigned decimal / lowercase hex (zero-padded to at least `width` digits). */
 int pi_buf_u64(struct pi_buf *b, uint64_t v);
 int pi_buf_hex(struct pi_buf *b, uint64_t v, unsigned width);
-/* Right-align (pad > 0) or left-align (pad < 0) a decimal in |pad| columns, like "%6lu" / "%-6lu". */
+/* Right-align (pad > 0) or left-align (pad < 0) a decimal in |pad| columns, like "%6lu" / "%-6lu".
+ */
 int pi_buf_u64_pad(struct pi_buf *b, uint64_t v, int pad);
 int pi_buf_i64_pad(struct pi_buf *b, int64_t v, int pad);
 /* Right-align (pad > 0) or left-align (pad < 0) a string, like "%8s" / "%-43s". */

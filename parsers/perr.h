@@ -15,7 +15,7 @@ struct pi_perr {
 /* Fill *e (if non-NULL) and return `err` (a negative errno), so a parser can write
  * `return pi_perr_set(e, -EINVAL, "stat", n, "bad cpu line");`. */
 int pi_perr_set(struct pi_perr *e, int err, const char *source, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /* Format "source:line: reason" (or "source: reason" for line 0) into dst. */
 void pi_perr_format(const struct pi_perr *e, char *dst, size_t size);

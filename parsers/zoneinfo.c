@@ -53,14 +53,10 @@ struct key {
 	uint16_t off; /* offsetof the pi_opt_u64 (K_ZONE) or pi_opt_i64 (K_PCP) */
 };
 
-#define ZK(s, f)                                                                                   \
-	{                                                                                          \
-		s, sizeof(s) - 1, K_ZONE, offsetof(struct pi_zi_zone, f)                           \
-	}
-#define PK(s, f)                                                                                   \
-	{                                                                                          \
-		s, sizeof(s) - 1, K_PCP, offsetof(struct pi_zi_pageset, f)                         \
-	}
+/* clang-format off */
+#define ZK(s, f) {s, sizeof(s) - 1, K_ZONE, offsetof(struct pi_zi_zone, f)}
+#define PK(s, f) {s, sizeof(s) - 1, K_PCP, offsetof(struct pi_zi_pageset, f)}
+/* clang-format on */
 
 /* Keys as printed after the indent. A key matches only when followed by a space or the end
  * of the line, so "high" (watermark) never matches "high:" / "high_min:" (pagesets). */

@@ -200,8 +200,8 @@ static const struct pi_srcdata *ksyms_or_fail(const struct pi_snapshot *s, int *
 	if (!d || !d->ksymidx) {
 		*ret_status = 503;
 		*ret_msg = s->status[PI_SRC_KALLSYMS].state == PI_SRC_FAILED
-				   ? s->status[PI_SRC_KALLSYMS].error
-				   : "kallsyms not available";
+			       ? s->status[PI_SRC_KALLSYMS].error
+			       : "kallsyms not available";
 		return NULL;
 	}
 	return d;

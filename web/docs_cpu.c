@@ -71,7 +71,7 @@ static cJSON *rates_obj(const struct pi_srcdata *prev, const struct pi_srcdata *
 			else
 				pi_jw_double(util, pi_cpu_mode_names[m],
 					     (double)(b->total.ticks[m] - a->total.ticks[m]) /
-						     (double)(tb - ta));
+						 (double)(tb - ta));
 		}
 	}
 	cpus = cJSON_AddArrayToObject(r, "cpus");

@@ -149,7 +149,7 @@ static void zone_fields(cJSON *z, const struct pi_zone_view *v, const struct pi_
 	const struct pi_zi_zone *zi = v->zi;
 	static const char *const wname[PI_WMARK_COUNT] = {"min", "low", "high"};
 	const struct pi_pagetypeinfo *p =
-		s->data[PI_SRC_PAGETYPEINFO] ? s->data[PI_SRC_PAGETYPEINFO]->u.pagetype : NULL;
+	    s->data[PI_SRC_PAGETYPEINFO] ? s->data[PI_SRC_PAGETYPEINFO]->u.pagetype : NULL;
 
 	if (zi) {
 		const struct pi_zi_kv *cma = pi_zi_stat(zi, "nr_free_cma");
@@ -185,7 +185,8 @@ static void zone_fields(cJSON *z, const struct pi_zone_view *v, const struct pi_
 			pi_jw_null(z, "largest_free_order");
 	}
 	if (v->pt_free || v->pt_blocks)
-		pagetype_fields(cJSON_AddObjectToObject(z, "pagetype"), p, v->pt_free, v->pt_blocks);
+		pagetype_fields(cJSON_AddObjectToObject(z, "pagetype"), p, v->pt_free,
+				v->pt_blocks);
 	if (!v->alloc_ok_known) {
 		pi_jw_null(z, "alloc_ok");
 	} else {

@@ -11,9 +11,7 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 
-#include "docs.h"
-
-#define MAX_QUERY_LEN 512
+#include "route.h"
 
 struct pi_http {
 	struct MHD_Daemon *mhd;
@@ -22,27 +20,6 @@ struct pi_http {
 	const char *index_html;
 	size_t index_len;
 	atomic_uint_fast64_t requests;
-};
-
-static const struct {
-	const char *path;
-	enum pi_page page;
-} routes[] = {
-	{"/healthz", PI_PAGE_HEALTHZ},
-	{"/api/v1/cpu", PI_PAGE_CPU},
-	{"/api/v1/buddy", PI_PAGE_BUDDY},
-	{"/api/v1/pagetype", PI_PAGE_PAGETYPE},
-	{"/api/v1/zones", PI_PAGE_ZONES},
-	{"/api/v1/iomem", PI_PAGE_IOMEM},
-	{"/api/v1/kallsyms", PI_PAGE_KALLSYMS},
-	{"/api/v1/snapshot", PI_PAGE_SNAPSHOT},
-};
-
-/* /proc/NAME serves these renderings; the name is matched against this list only. */
-static const enum pi_src proc_files[] = {
-	PI_SRC_STAT,	 PI_SRC_BUDDYINFO,    PI_SRC_PAGETYPEINFO,    PI_SRC_IOMEM,
-	PI_SRC_KALLSYMS, PI_SRC_ZONEINFO,     PI_SRC_LOADAVG,	      PI_SRC_PRESSURE_CPU,
-	PI_SRC_PRESSURE_MEMORY, PI_SRC_PRESSURE_IO,
 };
 
 void pi_http_opts_default(struct pi_http_opts *o)
@@ -135,116 +112,9 @@ static void blob_release(void *cls)
 	pi_blob_unref(cls);
 }
 
-static enum MHD_Result send_blob(struct MHD_Connection *c, struct pi_blob *b, const char *ctype,
-				 const char *extra_header, const char *extra_value)
+static const char *mhd_arg(void *ctx, const char *name)
 {
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->data, blob_release, b);
-	if (!r) {
-		pi_blob_unref(b);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	if (extra_header)
-		MHD_add_response_header(r, extra_header, extra_value);
-	ret = MHD_queue_response(c, (unsigned)b->status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result send_json(struct MHD_Connection *c, cJSON *doc, int status)
-{
-	struct pi_blob *b = pi_blob_json(doc, status);
-
-	if (!b)
-		return MHD_NO;
-	return send_blob(c, b, "application/json", NULL, NULL);
-}
-
-static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg)
-{
-	return send_json(c, pi_doc_error(status, msg), status);
-}
-
-/* Strict "0x" + 1..16 hex digits (or plain hex digits). */
-static int parse_addr(const char *s, uint64_t *ret)
-{
-	uint64_t v = 0;
-	size_t n = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	for (; *s; s++, n++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			return -EINVAL;
-		if (v >> 60)
-			return -ERANGE;
-		v = v << 4 | (uint64_t)d;
-	}
-	if (n == 0)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-static enum MHD_Result lookup(struct MHD_Connection *c, struct pi_pages *p)
-{
-	const char *addr = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "addr");
-	const char *name = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "name");
-	const char *msg = NULL;
-	int status = 500;
-	cJSON *doc;
-	uint64_t a;
-
-	if ((addr != NULL) == (name != NULL))
-		return send_error(c, 400, "give exactly one of ?addr=0x... or ?name=...");
-	if (addr) {
-		if (strlen(addr) > MAX_QUERY_LEN || parse_addr(addr, &a) < 0)
-			return send_error(c, 400, "addr must be a hexadecimal address (0x...)");
-		doc = pi_doc_ksym_by_addr(p->snap, a, &status, &msg);
-	} else {
-		if (strlen(name) == 0 || strlen(name) > 1024)
-			return send_error(c, 400, "name must be 1 to 1024 bytes");
-		doc = pi_doc_ksym_by_name(p->snap, name, &status, &msg);
-	}
-	if (!doc)
-		return send_error(c, status, msg ? msg : "lookup failed");
-	return send_json(c, doc, 200);
-}
-
-static enum MHD_Result serve_proc(struct MHD_Connection *c, struct pi_pages *p, const char *name)
-{
-	for (size_t i = 0; i < sizeof(proc_files) / sizeof(proc_files[0]); i++) {
-		enum pi_src src = proc_files[i];
-		int status = 500;
-		struct pi_blob *b;
-		char msg[300];
-
-		if (strcmp(name, pi_src_names[src]) != 0)
-			continue;
-		b = pi_pages_proc(p, src, &status);
-		if (b)
-			return send_blob(c, b, "text/plain; charset=utf-8", NULL, NULL);
-		snprintf(msg, sizeof(msg), "%s: %s", pi_src_names[src],
-			 status == 503 ? (p->snap->status[src].state == PI_SRC_FAILED
-						  ? p->snap->status[src].error
-						  : "not read yet")
-				       : "cannot render");
-		return send_error(c, status, msg);
-	}
-	return send_error(c, 404, "no such procfs file is served");
+	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -253,6 +123,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
 	struct pi_http *h = cls;
 	struct pi_pages *p;
+	struct pi_req req = {.method = method, .url = url, .arg = mhd_arg, .ctx = c};
+	struct pi_resp resp;
+	struct MHD_Response *r;
 	enum MHD_Result ret;
 
 	/* Answer on the first call, before any request body is read: no endpoint takes one, and
@@ -261,41 +134,24 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	(void)upload_size;
 	(void)con_cls;
 	atomic_fetch_add(&h->requests, 1);
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-		struct pi_blob *b = pi_blob_json(pi_doc_error(405, "method not allowed"), 405);
-
-		return b ? send_blob(c, b, "application/json", MHD_HTTP_HEADER_ALLOW, "GET, HEAD")
-			 : MHD_NO;
-	}
-	if (!strcmp(url, "/") || !strcmp(url, "/index.html")) {
-		struct pi_blob *b = pi_blob_new(h->index_html, h->index_len, 200);
-
-		return b ? send_blob(c, b, "text/html; charset=utf-8", NULL, NULL) : MHD_NO;
-	}
 	p = acquire(h);
-	if (!p)
-		return send_error(c, 503, "no sample yet");
-	ret = MHD_NO;
-	if (!strcmp(url, "/api/v1/kallsyms/lookup")) {
-		ret = lookup(c, p);
-		goto out;
-	}
-	if (!strncmp(url, "/proc/", 6)) {
-		ret = serve_proc(c, p, url + 6);
-		goto out;
-	}
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (!strcmp(url, routes[i].path)) {
-			struct pi_blob *b = pi_blob_ref(p->page[routes[i].page]);
-
-			ret = b ? send_blob(c, b, "application/json", NULL, NULL)
-				: send_error(c, 500, "rendering failed");
-			goto out;
-		}
-	}
-	ret = send_error(c, 404, "not found");
-out:
+	pi_route(p, h->index_html, h->index_len, &req, &resp);
 	pi_pages_unref(p);
+	if (!resp.body)
+		return MHD_NO;
+	r = MHD_create_response_from_buffer_with_free_callback_cls(resp.body->len, resp.body->data,
+								   blob_release, resp.body);
+	if (!r) {
+		pi_blob_unref(resp.body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp.ctype);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (resp.allow)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp.allow);
+	ret = MHD_queue_response(c, (unsigned)resp.status, r);
+	MHD_destroy_response(r);
 	return ret;
 }
 
@@ -314,13 +170,14 @@ int pi_http_start(const struct pi_http_opts *o, struct pi_pages *first, struct p
 	h->index_html = o->index_html ? o->index_html : "";
 	h->index_len = o->index_html ? o->index_len : 0;
 	errno = 0;
-	h->mhd = MHD_start_daemon(
-		flags, 0, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&o->addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads ? o->threads : 1),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned)o->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
-		(unsigned)128, MHD_OPTION_END);
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR,
+				  (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE,
+				  (unsigned)(o->threads ? o->threads : 1),
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_conns,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_ip,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+				  MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)128, MHD_OPTION_END);
 	if (!h->mhd) {
 		int e = errno ? errno : EADDRINUSE;
 

@@ -12,11 +12,11 @@ struct pi_http;
 struct pi_http_opts {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
-	unsigned threads;	  /* worker threads (1..8) */
-	unsigned max_conns;	  /* total connection limit */
-	unsigned max_per_ip;	  /* 0 = unlimited */
-	unsigned timeout_s;	  /* idle connection timeout */
-	const char *index_html;	  /* body of "/" (static, not copied) */
+	unsigned threads;	/* worker threads (1..8) */
+	unsigned max_conns;	/* total connection limit */
+	unsigned max_per_ip;	/* 0 = unlimited */
+	unsigned timeout_s;	/* idle connection timeout */
+	const char *index_html; /* body of "/" (static, not copied) */
 	size_t index_len;
 };
 

@@ -75,14 +75,14 @@ struct pi_pages *pi_pages_new(struct pi_snapshot *snap, struct pi_pages *prev)
 		cJSON *(*build)(const struct pi_snapshot *);
 		enum pi_src src; /* reported when the builder has nothing */
 	} builders[PI_PAGE_COUNT] = {
-		[PI_PAGE_HEALTHZ] = {pi_doc_healthz, PI_SRC_STAT},
-		[PI_PAGE_CPU] = {pi_doc_cpu, PI_SRC_STAT},
-		[PI_PAGE_BUDDY] = {pi_doc_buddy, PI_SRC_BUDDYINFO},
-		[PI_PAGE_PAGETYPE] = {pi_doc_pagetype, PI_SRC_PAGETYPEINFO},
-		[PI_PAGE_ZONES] = {pi_doc_zones, PI_SRC_ZONEINFO},
-		[PI_PAGE_IOMEM] = {pi_doc_iomem, PI_SRC_IOMEM},
-		[PI_PAGE_KALLSYMS] = {pi_doc_kallsyms, PI_SRC_KALLSYMS},
-		[PI_PAGE_SNAPSHOT] = {pi_doc_snapshot, PI_SRC_STAT},
+	    [PI_PAGE_HEALTHZ] = {pi_doc_healthz, PI_SRC_STAT},
+	    [PI_PAGE_CPU] = {pi_doc_cpu, PI_SRC_STAT},
+	    [PI_PAGE_BUDDY] = {pi_doc_buddy, PI_SRC_BUDDYINFO},
+	    [PI_PAGE_PAGETYPE] = {pi_doc_pagetype, PI_SRC_PAGETYPEINFO},
+	    [PI_PAGE_ZONES] = {pi_doc_zones, PI_SRC_ZONEINFO},
+	    [PI_PAGE_IOMEM] = {pi_doc_iomem, PI_SRC_IOMEM},
+	    [PI_PAGE_KALLSYMS] = {pi_doc_kallsyms, PI_SRC_KALLSYMS},
+	    [PI_PAGE_SNAPSHOT] = {pi_doc_snapshot, PI_SRC_STAT},
 	};
 	struct pi_pages *p = calloc(1, sizeof(*p));
 

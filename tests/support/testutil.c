@@ -118,7 +118,8 @@ void pt_assert_same_bytes_(const char *a, size_t alen, const char *b, size_t ble
 		;
 	for (le_b = ls; le_b < blen && b[le_b] != '\n'; le_b++)
 		;
-	print_error("%s: differs at byte %zu (line %zu); lengths %zu vs %zu\n  got:  [%.*s]\n  want: [%.*s]\n",
+	print_error("%s: differs at byte %zu (line %zu); lengths %zu vs %zu\n  got:  [%.*s]\n  "
+		    "want: [%.*s]\n",
 		    what, i, lineno, alen, blen, (int)(le_a - ls > 300 ? 300 : le_a - ls), a + ls,
 		    (int)(le_b - ls > 300 ? 300 : le_b - ls), b + ls);
 	_fail(file, line);

@@ -108,12 +108,12 @@ static void test_watermark_ok(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_free_pages_and_largest_order),
-		cmocka_unit_test(test_unusable_index),
-		cmocka_unit_test(test_fragmentation_index),
-		cmocka_unit_test(test_derived_arrays),
-		cmocka_unit_test(test_saturation_no_ub),
-		cmocka_unit_test(test_watermark_ok),
+	    cmocka_unit_test(test_free_pages_and_largest_order),
+	    cmocka_unit_test(test_unusable_index),
+	    cmocka_unit_test(test_fragmentation_index),
+	    cmocka_unit_test(test_derived_arrays),
+	    cmocka_unit_test(test_saturation_no_ub),
+	    cmocka_unit_test(test_watermark_ok),
 	};
 	return cmocka_run_group_tests_name("buddy_math", tests, NULL, NULL);
 }

@@ -94,12 +94,14 @@ static void test_numa_and_wide_counts(void **state)
 static void test_other_order_counts(void **state)
 {
 	/* 64 KiB-page arm64 prints 14 orders; some ARM32 SoCs 12. Never assume 11. */
-	const char *fourteen = "Node 0, zone   Normal      1      2      3      4      5      6      7"
-			       "      8      9     10     11     12     13     14 \n";
-	const char *twelve = "Node 0, zone      DMA      0      0      0      0      0      0      0"
-			     "      0      0      0      0      5 \n"
-			     "Node 2, zone   Normal      1      1      1      1      1      1      1"
-			     "      1      1      1      1      1 \n";
+	const char *fourteen =
+	    "Node 0, zone   Normal      1      2      3      4      5      6      7"
+	    "      8      9     10     11     12     13     14 \n";
+	const char *twelve =
+	    "Node 0, zone      DMA      0      0      0      0      0      0      0"
+	    "      0      0      0      0      5 \n"
+	    "Node 2, zone   Normal      1      1      1      1      1      1      1"
+	    "      1      1      1      1      1 \n";
 	struct pi_buddyinfo *b = parse_ok(fourteen);
 	struct pi_buf out;
 
@@ -161,8 +163,8 @@ static void expect_error(const char *in, int err, unsigned line, const char *rea
 static void test_errors(void **state)
 {
 	expect_error("", -ENODATA, 0, "empty");
-	expect_error("Node 0, zone   Normal      1      2 \nNode 0, zone  HighMem      1 \n", -EINVAL,
-		     2, "orders");
+	expect_error("Node 0, zone   Normal      1      2 \nNode 0, zone  HighMem      1 \n",
+		     -EINVAL, 2, "orders");
 	expect_error("Node x, zone Normal 1 \n", -EINVAL, 1, "node");
 	expect_error("Node 0, zone   Normal      1   -2 \n", -EINVAL, 1, "order 1");
 	expect_error("Node 0, zone   Normal 99999999999999999999999 \n", -ERANGE, 1, "overflow");
@@ -175,13 +177,13 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_all_fixtures_round_trip),
-		cmocka_unit_test(test_local_618_values),
-		cmocka_unit_test(test_numa_and_wide_counts),
-		cmocka_unit_test(test_other_order_counts),
-		cmocka_unit_test(test_seven_digit_counts),
-		cmocka_unit_test(test_stripped_trailing_space_and_no_newline),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_all_fixtures_round_trip),
+	    cmocka_unit_test(test_local_618_values),
+	    cmocka_unit_test(test_numa_and_wide_counts),
+	    cmocka_unit_test(test_other_order_counts),
+	    cmocka_unit_test(test_seven_digit_counts),
+	    cmocka_unit_test(test_stripped_trailing_space_and_no_newline),
+	    cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests_name("buddyinfo", tests, NULL, NULL);
 }

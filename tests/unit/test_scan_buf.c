@@ -127,7 +127,8 @@ static void test_buf_formats(void **state)
 	pi_buf_putc(&b, '|');
 	pi_buf_u64_pad(&b, 1234567, 6); /* wider than the field: printed whole */
 	pi_buf_printf(&b, "|%s", "end");
-	assert_string_equal(pi_buf_cstr(&b), "    42|     DMA|ab   |  -7|00000abc|123456789|1234567|end");
+	assert_string_equal(pi_buf_cstr(&b),
+			    "    42|     DMA|ab   |  -7|00000abc|123456789|1234567|end");
 	pi_buf_fini(&b);
 }
 
@@ -153,9 +154,9 @@ static void test_buf_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lines),	     cmocka_unit_test(test_u64),
-		cmocka_unit_test(test_i64_hex_fixed), cmocka_unit_test(test_word_and_lit),
-		cmocka_unit_test(test_buf_formats),   cmocka_unit_test(test_buf_cap),
+	    cmocka_unit_test(test_lines),	  cmocka_unit_test(test_u64),
+	    cmocka_unit_test(test_i64_hex_fixed), cmocka_unit_test(test_word_and_lit),
+	    cmocka_unit_test(test_buf_formats),	  cmocka_unit_test(test_buf_cap),
 	};
 	return cmocka_run_group_tests_name("scan_buf", tests, NULL, NULL);
 }

@@ -74,7 +74,8 @@ static struct pi_snapshot *snapshot_of(const char *sample)
 		}
 		r = pi_srcdata_parse((enum pi_src)i, buf, len, 999.5, &s->data[i], &e);
 		if (r < 0)
-			fail_msg("%s %s: %s:%u %s", sample, pi_src_names[i], e.source, e.line, e.reason);
+			fail_msg("%s %s: %s:%u %s", sample, pi_src_names[i], e.source, e.line,
+				 e.reason);
 		s->status[i].state = PI_SRC_OK;
 	}
 	return s;
@@ -123,9 +124,9 @@ static void test_healthz_and_missing_sources(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exact_numbers),
-		cmocka_unit_test(test_buddy_doc),
-		cmocka_unit_test(test_healthz_and_missing_sources),
+	    cmocka_unit_test(test_exact_numbers),
+	    cmocka_unit_test(test_buddy_doc),
+	    cmocka_unit_test(test_healthz_and_missing_sources),
 	};
 	return cmocka_run_group_tests_name("snapshot_json", tests, NULL, NULL);
 }

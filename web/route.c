@@ -1,0 +1,169 @@
+#include "route.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "docs.h"
+
+#define MAX_QUERY_LEN 512
+
+static const struct {
+	const char *path;
+	enum pi_page page;
+} routes[] = {
+    {"/healthz", PI_PAGE_HEALTHZ},	    {"/api/v1/cpu", PI_PAGE_CPU},
+    {"/api/v1/buddy", PI_PAGE_BUDDY},	    {"/api/v1/pagetype", PI_PAGE_PAGETYPE},
+    {"/api/v1/zones", PI_PAGE_ZONES},	    {"/api/v1/iomem", PI_PAGE_IOMEM},
+    {"/api/v1/kallsyms", PI_PAGE_KALLSYMS}, {"/api/v1/snapshot", PI_PAGE_SNAPSHOT},
+};
+
+/* /proc/NAME serves these renderings; the name is matched against this list only. */
+static const enum pi_src proc_files[] = {
+    PI_SRC_STAT,	PI_SRC_BUDDYINFO,    PI_SRC_PAGETYPEINFO,
+    PI_SRC_IOMEM,	PI_SRC_KALLSYMS,     PI_SRC_ZONEINFO,
+    PI_SRC_LOADAVG,	PI_SRC_PRESSURE_CPU, PI_SRC_PRESSURE_MEMORY,
+    PI_SRC_PRESSURE_IO,
+};
+
+static void json(struct pi_resp *out, cJSON *doc, int status)
+{
+	out->status = status;
+	out->body = pi_blob_json(doc, status);
+	out->ctype = "application/json";
+}
+
+static void error(struct pi_resp *out, int status, const char *msg)
+{
+	json(out, pi_doc_error(status, msg), status);
+}
+
+/* "0x" + hex digits, or plain hex digits; at most 64 bits. */
+static int parse_addr(const char *s, uint64_t *ret)
+{
+	uint64_t v = 0;
+	size_t n = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; *s; s++, n++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -EINVAL;
+		if (v >> 60)
+			return -ERANGE;
+		v = v << 4 | (uint64_t)d;
+	}
+	if (n == 0)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static void lookup(struct pi_pages *p, const struct pi_req *r, struct pi_resp *out)
+{
+	const char *addr = r->arg(r->ctx, "addr");
+	const char *name = r->arg(r->ctx, "name");
+	const char *msg = NULL;
+	int status = 500;
+	cJSON *doc;
+	uint64_t a;
+
+	if ((addr != NULL) == (name != NULL)) {
+		error(out, 400, "give exactly one of ?addr=0x... or ?name=...");
+		return;
+	}
+	if (addr) {
+		if (strlen(addr) > MAX_QUERY_LEN || parse_addr(addr, &a) < 0) {
+			error(out, 400, "addr must be a hexadecimal address (0x...)");
+			return;
+		}
+		doc = pi_doc_ksym_by_addr(p->snap, a, &status, &msg);
+	} else {
+		if (strlen(name) == 0 || strlen(name) > 1024) {
+			error(out, 400, "name must be 1 to 1024 bytes");
+			return;
+		}
+		doc = pi_doc_ksym_by_name(p->snap, name, &status, &msg);
+	}
+	if (!doc) {
+		error(out, status, msg ? msg : "lookup failed");
+		return;
+	}
+	json(out, doc, 200);
+}
+
+static void serve_proc(struct pi_pages *p, const char *name, struct pi_resp *out)
+{
+	for (size_t i = 0; i < sizeof(proc_files) / sizeof(proc_files[0]); i++) {
+		enum pi_src src = proc_files[i];
+		int status = 500;
+		char msg[300];
+
+		if (strcmp(name, pi_src_names[src]) != 0)
+			continue;
+		out->body = pi_pages_proc(p, src, &status);
+		if (out->body) {
+			out->status = 200;
+			out->ctype = "text/plain; charset=utf-8";
+			return;
+		}
+		snprintf(msg, sizeof(msg), "%s: %s", pi_src_names[src],
+			 status == 503 ? (p->snap->status[src].state == PI_SRC_FAILED
+					      ? p->snap->status[src].error
+					      : "not read yet")
+				       : "cannot render");
+		error(out, status, msg);
+		return;
+	}
+	error(out, 404, "no such procfs file is served");
+}
+
+void pi_route(struct pi_pages *p, const char *index_html, size_t index_len, const struct pi_req *r,
+	      struct pi_resp *out)
+{
+	*out = (struct pi_resp){0};
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
+		out->allow = "GET, HEAD";
+		error(out, 405, "method not allowed");
+		return;
+	}
+	if (!strcmp(r->url, "/") || !strcmp(r->url, "/index.html")) {
+		out->status = 200;
+		out->body = pi_blob_new(index_html, index_len, 200);
+		out->ctype = "text/html; charset=utf-8";
+		return;
+	}
+	if (!p) {
+		error(out, 503, "no sample yet");
+		return;
+	}
+	if (!strcmp(r->url, "/api/v1/kallsyms/lookup")) {
+		lookup(p, r, out);
+		return;
+	}
+	if (!strncmp(r->url, "/proc/", 6)) {
+		serve_proc(p, r->url + 6, out);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (!strcmp(r->url, routes[i].path)) {
+			out->body = pi_blob_ref(p->page[routes[i].page]);
+			out->status = out->body ? out->body->status : 500;
+			out->ctype = "application/json";
+			if (!out->body)
+				error(out, 500, "rendering failed");
+			return;
+		}
+	}
+	error(out, 404, "not found");
+}
