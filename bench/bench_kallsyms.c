@@ -92,14 +92,32 @@ static const char *const prefixes[] = {
 	"btrfs_", "nfs_",    "usb_",	   "snd_",    "dev_",	 "bio_",    "sched_", "irq_",
 };
 static const char *const words[] = {
-	"alloc",  "free",   "init",  "exit",  "get",   "put",    "lock",   "unlock", "read",
-	"write",  "update", "create", "destroy", "handler", "work", "queue", "entry", "state",
-	"buffer", "page",   "node",  "cpu",   "irq",   "timer",  "device", "driver", "attr",
-	"show",	  "store",  "map",   "unmap", "open",  "release", "check", "set",   "clear",
-	"flags",  "pool",   "event", "ops",   "stat",  "info",   "table",  "hash",   "list",
-	"ring",	  "fault",  "sched", "task",  "inode", "extent", "mapping", "range", "start",
-	"stop",	  "commit", "bitmap", "pages", "zone", "fn",     "cb",     "one",    "all",
+	"alloc",   "free",    "init",	  "exit",     "get",	 "put",	    "lock",    "unlock",
+	"read",	   "write",   "update",	  "create",   "destroy", "handler", "work",    "queue",
+	"entry",   "state",   "buffer",	  "page",     "node",	 "cpu",	    "irq",     "timer",
+	"device",  "driver",  "attr",	  "show",     "store",	 "map",	    "unmap",   "open",
+	"release", "check",   "set",	  "clear",    "flags",	 "pool",    "event",   "ops",
+	"stat",	   "info",    "table",	  "hash",     "list",	 "ring",    "fault",   "sched",
+	"task",	   "inode",   "extent",	  "mapping",  "range",	 "start",   "stop",    "commit",
+	"bitmap",  "pages",   "zone",	  "fn",	      "cb",	 "one",	    "all",     "probe",
+	"remove",  "suspend", "resume",	  "reset",    "config",	 "param",   "status",  "mode",
+	"count",   "size",    "len",	  "addr",     "phys",	 "virt",    "dma",     "mmio",
+	"port",	   "link",    "chan",	  "rx",	      "tx",	 "skb",	    "sock",    "conn",
+	"request", "reply",   "msg",	  "ctx",      "priv",	 "data",    "desc",    "slot",
+	"worker",  "thread",  "wait",	  "wake",     "poll",	 "notify",  "signal",  "mutex",
+	"spin",	   "rcu",     "seq",	  "ref",      "refcount", "kref",   "kobj",    "sysfs",
+	"debugfs", "proc",    "file",	  "dentry",   "super",	 "block",   "sector",  "bio",
+	"req",	   "tag",     "hctx",	  "vma",      "mm",	 "pte",	    "pmd",     "pud",
+	"tlb",	   "flush",   "cache",	  "slab",     "kmalloc", "vmalloc", "percpu",  "numa",
+	"policy",  "cgroup",  "css",	  "memcg",    "swap",	 "folio",   "lru",     "anon",
+	"shmem",   "huge",    "thp",	  "migrate",  "compact", "reclaim", "writeback", "dirty",
+	"journal", "trans",   "handle",	  "key",      "value",	 "tree",    "root",    "leaf",
+	"walk",	   "iter",    "next",	  "prev",     "first",	 "last",    "find",    "lookup",
+	"insert",  "delete",  "replace",  "merge",    "split",	 "copy",    "move",    "fill",
+	"parse",   "format",  "print",	  "dump",     "trace",	 "log",	    "warn",    "error",
+	"valid",   "verify",  "enable",	  "disable",  "register", "unregister", "attach", "detach",
 };
+
 static const char *const suffixes[] = {".isra.0", ".constprop.0", ".cold", ".part.0",
 				       ".constprop.1", ".llvm.9211745532431845331"};
 static const char *const modnames[] = {
@@ -125,7 +143,7 @@ static size_t make_name(char *out)
 		return len;
 	}
 	len = (size_t)sprintf(out, "%s", prefixes[rndn(sizeof(prefixes) / sizeof(*prefixes))]);
-	nw = 1 + rndn(3) + (rndn(4) == 0);
+	nw = 2 + rndn(3) + (rndn(5) == 0);
 	for (i = 0; i < nw; i++)
 		len += (size_t)sprintf(out + len, "%s%s", i ? "_" : "",
 				       words[rndn(sizeof(words) / sizeof(*words))]);

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "assets.h"
+#include "history.h"
 #include "http.h"
 #include "log.h"
 #include "pages.h"
@@ -25,6 +26,7 @@ struct options {
 	struct pi_sampler_opts sampler;
 	struct pi_http_opts http;
 	const char *listen;
+	double history_seconds;
 	bool once;
 };
 
@@ -34,6 +36,7 @@ struct daemon_state {
 	struct pi_sampler *sampler;
 	struct pi_http *http;
 	struct pi_pages *pages;
+	struct pi_history *history;
 };
 
 static void usage(FILE *f)
@@ -102,6 +105,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		OPT_THREADS,
 		OPT_MAXCONN,
 		OPT_ONCE,
+		OPT_HISTORY,
 	};
 	static const struct option longopts[] = {
 	    {"procfs-root", required_argument, NULL, OPT_ROOT},
@@ -133,6 +137,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	};
 	pi_http_opts_default(&o->http);
 	o->listen = "127.0.0.1:9464";
+	o->history_seconds = 3600;
 	while ((c = getopt_long(argc, argv, "vhV", longopts, NULL)) != -1) {
 		int r = 0;
 
@@ -170,6 +175,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ONCE:
 			o->once = true;
+			break;
+		case OPT_HISTORY:
+			r = parse_seconds(optarg, 0, &o->history_seconds);
 			break;
 		case 'v':
 			pi_log_set_level(PI_LOG_DEBUG);
@@ -214,6 +222,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		pi_log(PI_LOG_ERR, "out of memory taking a sample, skipping it");
 		return;
 	}
+	if (d->history && pi_history_push(d->history, snap) < 0)
+		pi_log(PI_LOG_ERR, "out of memory recording history");
 	pages = pi_pages_new(snap, d->pages);
 	pi_snapshot_unref(snap);
 	if (!pages) {
@@ -287,6 +297,15 @@ int main(int argc, char **argv)
 		pi_log(PI_LOG_ERR, "out of memory taking the first sample");
 		goto out;
 	}
+	if (opt.history_seconds > 0) {
+		size_t cap = (size_t)ceil(opt.history_seconds / opt.sampler.interval);
+
+		if (pi_history_new(cap, &d.history) < 0 || pi_history_push(d.history, snap) < 0) {
+			pi_log(PI_LOG_ERR, "out of memory allocating the history");
+			goto out;
+		}
+		opt.http.history = d.history;
+	}
 	pi_snapshot_unref(snap);
 	r = pi_http_start(&opt.http, d.pages, &d.http, err, sizeof(err));
 	if (r < 0) {
@@ -323,5 +342,6 @@ out:
 	if (d.base)
 		event_base_free(d.base);
 	pi_sampler_free(d.sampler);
+	pi_history_free(d.history);
 	return ret;
 }

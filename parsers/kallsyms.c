@@ -82,12 +82,12 @@ uint32_t pi_ksym_hash(const char *name, size_t len)
 	return hfinal(h, len);
 }
 
-/* The run of bytes > 0x20 starting at p, ending at the first byte <= 0x20 or at end; stops
- * early once longer than max (the caller sees a length > max). *ret_h = hash state. */
-static inline const char *scan_word(const char *p, const char *end, size_t max, uint64_t *ret_h)
+/* The run of bytes > 0x20 starting at s, ending at the first byte <= 0x20 or at end; stops
+ * early once longer than max (the caller sees a length > max). The scan starts at p, a multiple
+ * of 8 bytes after s, with the hash state *h of the chunks before it. */
+static const char *scan_word(const char *s, const char *p, const char *end, size_t max, uint64_t *h)
 {
-	const char *s = p;
-	uint64_t h = 0, w, m;
+	uint64_t w, m;
 	unsigned k;
 
 	while (end - p >= 8) {
@@ -96,24 +96,94 @@ static inline const char *scan_word(const char *p, const char *end, size_t max, 
 		if (m) {
 			k = (unsigned)__builtin_ctzll(m) >> 3;
 			if (k)
-				h = hmix(h, w & ((1ULL << (8 * k)) - 1));
-			*ret_h = h;
+				*h = hmix(*h, w & ((1ULL << (8 * k)) - 1));
 			return p + k;
 		}
-		h = hmix(h, w);
+		*h = hmix(*h, w);
 		p += 8;
-		if ((size_t)(p - s) > max) {
-			*ret_h = h;
+		if ((size_t)(p - s) > max)
 			return p;
-		}
 	}
 	w = 0;
 	for (k = 0; p < end && (unsigned char)*p > 0x20; k++, p++)
 		w |= (uint64_t)(unsigned char)*p << (8 * k);
 	if (k)
-		h = hmix(h, w);
-	*ret_h = h;
+		*h = hmix(*h, w);
 	return p;
+}
+
+/* The byte flags of ctl_bytes() gathered into the low 8 bits, byte 0 first. */
+static inline uint64_t pack8(uint64_t m)
+{
+	return ((m >> 7) * 0x0102040810204080ULL) >> 56;
+}
+
+static const uint64_t byte_masks[9] = {
+	0,
+	0xffULL,
+	0xffffULL,
+	0xffffffULL,
+	0xffffffffULL,
+	0xffffffffffULL,
+	0xffffffffffffULL,
+	0xffffffffffffffULL,
+	~0ULL,
+};
+
+static inline uint64_t chunk_mask(unsigned k, unsigned j)
+{
+	int nb = (int)k - 8 * (int)j;
+
+	return byte_masks[nb < 0 ? 0 : nb > 8 ? 8 : nb];
+}
+
+/* Length of the word at p (as scan_word) and its hash state, without a data-dependent loop
+ * for words shorter than 32 bytes (most symbol names): four words are read at once, which
+ * needs 32 readable bytes at p. */
+static inline const char *scan_name(const char *p, const char *end, uint64_t *ret_h)
+{
+	uint64_t w0, w1, w2, w3, b, h1, h2, h3, h4, h;
+	unsigned k, c;
+
+	if (end - p < 32) {
+		h = 0;
+		p = scan_word(p, p, end, PI_KSYM_NAME_MAX, &h);
+		*ret_h = h;
+		return p;
+	}
+	w0 = load_le64(p);
+	w1 = load_le64(p + 8);
+	w2 = load_le64(p + 16);
+	w3 = load_le64(p + 24);
+	b = pack8(ctl_bytes(w0)) | pack8(ctl_bytes(w1)) << 8 | pack8(ctl_bytes(w2)) << 16 |
+	    pack8(ctl_bytes(w3)) << 24 | 1ULL << 32;
+	k = (unsigned)__builtin_ctzll(b);
+	h1 = hmix(0, w0 & chunk_mask(k, 0));
+	h2 = hmix(h1, w1 & chunk_mask(k, 1));
+	h3 = hmix(h2, w2 & chunk_mask(k, 2));
+	h4 = hmix(h3, w3 & chunk_mask(k, 3));
+	if (k == 32) {
+		p = scan_word(p, p + 32, end, PI_KSYM_NAME_MAX, &h4);
+		*ret_h = h4;
+		return p;
+	}
+	c = (k + 7) >> 3; /* chunks hashed */
+	h = c == 0 ? 0 : c == 1 ? h1 : c == 2 ? h2 : c == 3 ? h3 : h4;
+	*ret_h = h;
+	return p + k;
+}
+
+/* End of the word at p, like scan_word but without the hash. */
+static inline const char *scan_plain(const char *p, const char *end, size_t max)
+{
+	uint64_t b, h = 0;
+
+	if (end - p >= 16) {
+		b = pack8(ctl_bytes(load_le64(p))) | pack8(ctl_bytes(load_le64(p + 8))) << 8;
+		if (b)
+			return p + __builtin_ctzll(b);
+	}
+	return scan_word(p, p, end, max, &h);
 }
 
 /* 8 lowercase hex digits, most significant first. False if a byte is not [0-9a-f]. */
@@ -222,22 +292,18 @@ static long modmap_get(struct modmap *mm, struct pi_kallsyms *k, const char *nam
 	return i;
 }
 
-/* Lines in buf: '\n' count, plus an unterminated last line. Blocks of fixed length so that the
- * compiler vectorises the inner loop. */
-static size_t count_lines(const char *buf, size_t len)
+/* A guess at the number of lines: the input size over the mean line length of the first
+ * 64 lines (at most 16 KiB), plus a quarter. */
+static size_t estimate_lines(const char *buf, size_t len)
 {
-	size_t n = 0, i = 0, j;
+	size_t head = len < 16384 ? len : 16384, lines = 0, i, est;
 
-	for (; i + 256 <= len; i += 256) {
-		unsigned c = 0;
-
-		for (j = 0; j < 256; j++)
-			c += buf[i + j] == '\n';
-		n += c;
-	}
-	for (; i < len; i++)
-		n += buf[i] == '\n';
-	return n + (buf[len - 1] != '\n');
+	for (i = 0; i < head && lines < 64; i++)
+		lines += buf[i] == '\n';
+	if (lines == 0)
+		return len / 16 + 16;
+	est = len / (i / lines);
+	return est + est / 4 + 16;
 }
 
 static const char *char_desc(const char *q, const char *end, char tmp[8])
@@ -286,9 +352,10 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		return pi_perr_set(e, -EINVAL, SRC, 1, "address is not 8 or 16 hex digits");
 	k->addr_width = w;
 
-	nlines = count_lines(buf, len);
-	if (nlines > SIZE_MAX / sizeof(*k->syms))
-		return -ENOMEM;
+	/* Size the array from the mean length of the first lines (+25%) rather than counting
+	 * lines first (a pass over the input); grown by half when a file has shorter lines
+	 * further on, shrunk at the end. */
+	nlines = estimate_lines(buf, len);
 	k->syms = malloc(nlines * sizeof(*k->syms));
 	mm.cap = 16;
 	k->modules = malloc(mm.cap * sizeof(*k->modules));
@@ -303,13 +370,27 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 	k->modules[0] = (struct pi_kmod){0};
 
 	while (p < end) {
-		struct pi_ksym *s = &k->syms[n];
+		struct pi_ksym *s;
 		unsigned lineno = (unsigned)n + 1;
 		uint64_t a, lo, h;
 		const char *name, *q;
 		size_t nlen;
 		long m = 0;
 
+		if (n == nlines) {
+			size_t ncap = nlines + nlines / 2;
+			struct pi_ksym *ns = ncap < SIZE_MAX / sizeof(*ns)
+						     ? realloc(k->syms, ncap * sizeof(*ns))
+						     : NULL;
+
+			if (!ns) {
+				r = -ENOMEM;
+				goto out;
+			}
+			k->syms = ns;
+			nlines = ncap;
+		}
+		s = &k->syms[n];
 		if ((size_t)(end - p) < w + 4) {
 			r = pi_perr_set(e, -EINVAL, SRC, lineno, "line too short for \"%%px %%c %%s\"");
 			goto out;
@@ -336,7 +417,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 			goto out;
 		}
 		name = p + w + 3;
-		q = scan_word(name, end, PI_KSYM_NAME_MAX, &h);
+		q = scan_name(name, end, &h);
 		nlen = (size_t)(q - name);
 		if (nlen == 0 || nlen > PI_KSYM_NAME_MAX) {
 			r = pi_perr_set(e, -EINVAL, SRC, lineno,
@@ -345,7 +426,6 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		}
 		if (q < end && *q == '\t') {
 			const char *mod = q + 2, *t;
-			uint64_t mh;
 			size_t mlen;
 
 			if (mod > end || q[1] != '[') {
@@ -354,7 +434,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 						char_desc(q + 1, end, tmp));
 				goto out;
 			}
-			t = scan_word(mod, end, PI_KSYM_NAME_MAX + 1, &mh);
+			t = scan_plain(mod, end, PI_KSYM_NAME_MAX + 1);
 			mlen = (size_t)(t - mod);
 			if (t < end && *t != '\n') {
 				r = pi_perr_set(e, -EINVAL, SRC, lineno,
@@ -375,7 +455,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 				m = prev_m;
 			} else {
 				m = modmap_get(&mm, k, mod, mlen, (uint32_t)(mod - buf),
-					       hfinal(mh, mlen));
+					       pi_ksym_hash(mod, mlen));
 				if (m < 0) {
 					r = m == -E2BIG ? pi_perr_set(e, -E2BIG, SRC, lineno,
 								      "more than %d modules",
@@ -414,6 +494,12 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		goto out;
 	}
 	k->n = n;
+	if (n < nlines) {
+		struct pi_ksym *ns = realloc(k->syms, n * sizeof(*ns));
+
+		if (ns)
+			k->syms = ns;
+	}
 	k->text_len = len;
 	k->addresses_hidden = any == 0;
 	/* The kernel image's placeholder name: the NUL that ends the first symbol's name. */

@@ -73,9 +73,8 @@ int pi_loadavg_parse(const char *buf, size_t len, struct pi_loadavg *ret, struct
 		return pi_perr_set(reterr, -ENODATA, SRC, 0, "empty file");
 	for (i = 0; i < 3; i++) {
 		if ((r = strict_fixed(&c, &l.load_x100[i])) < 0)
-			return pi_perr_set(reterr, r == -ERANGE ? r : -EINVAL, SRC, 1,
-					   "%s: %s", names[i],
-					   r == -EINVAL ? "expected %lu.%02lu" : why(r));
+			return pi_perr_set(reterr, r == -ERANGE ? r : -EINVAL, SRC, 1, "%s: %s",
+					   names[i], r == -EINVAL ? "expected %lu.%02lu" : why(r));
 		if (!pi_cur_chr(&c, ' '))
 			return pi_perr_set(reterr, -EINVAL, SRC, 1, "expected one space after %s",
 					   names[i]);
@@ -96,8 +95,8 @@ int pi_loadavg_parse(const char *buf, size_t len, struct pi_loadavg *ret, struct
 	nl = pi_cur_chr(&c, '\n');
 	if (!pi_cur_eof(&c))
 		return pi_perr_set(reterr, -EINVAL, SRC, nl ? 2 : 1, "%s",
-				   nl ? "text after the end of the line" :
-					"unexpected text after the last pid");
+				   nl ? "text after the end of the line"
+				      : "unexpected text after the last pid");
 	*ret = l;
 	return 0;
 }

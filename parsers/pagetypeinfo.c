@@ -133,7 +133,8 @@ static int parse_key_num(struct pt_ctx *x, struct pi_cur *c, const char *key, ui
 		return pi_perr_set(x->e, -ERANGE, SRC, x->line, "%s %llu out of range", key,
 				   (unsigned long long)*ret);
 	if (!at_eol(c))
-		return pi_perr_set(x->e, -EINVAL, SRC, x->line, "unexpected text after \"%s\"", key);
+		return pi_perr_set(x->e, -EINVAL, SRC, x->line, "unexpected text after \"%s\"",
+				   key);
 	return 0;
 }
 
@@ -142,8 +143,8 @@ static int parse_key_num(struct pt_ctx *x, struct pi_cur *c, const char *key, ui
 static int next_field(struct pt_ctx *x, struct pi_cur *c, const char *what, unsigned i)
 {
 	if (pi_cur_skip(c, ' ') == 0 && !pi_cur_eof(c))
-		return pi_perr_set(x->e, -EINVAL, SRC, x->line, "expected a space before %s %u", what,
-				   i);
+		return pi_perr_set(x->e, -EINVAL, SRC, x->line, "expected a space before %s %u",
+				   what, i);
 	return !pi_cur_eof(c);
 }
 
@@ -176,8 +177,8 @@ static int parse_free_hdr(struct pt_ctx *x, struct pi_cur *c)
 		x->p->norders = n;
 		x->orders_line = x->line;
 	} else if (n != x->p->norders) {
-		return pi_perr_set(x->e, -EINVAL, SRC, x->line, "%u orders, but line %u lists %u", n,
-				   x->orders_line, x->p->norders);
+		return pi_perr_set(x->e, -EINVAL, SRC, x->line, "%u orders, but line %u lists %u",
+				   n, x->orders_line, x->p->norders);
 	}
 	return 0;
 }
@@ -206,7 +207,8 @@ static int parse_types(struct pt_ctx *x, struct pi_cur *c, const char *lit,
 	if (r < 0)
 		return r;
 	if (n == 0)
-		return pi_perr_set(x->e, -EINVAL, SRC, x->line, "\"%s\" lists no migrate types", lit);
+		return pi_perr_set(x->e, -EINVAL, SRC, x->line, "\"%s\" lists no migrate types",
+				   lit);
 	return (int)n;
 }
 
@@ -217,8 +219,9 @@ static int same_types(struct pt_ctx *x, char (*names)[PI_TYPE_NAME_MAX + 1], uns
 	unsigned i;
 
 	if (n != p->ntypes)
-		return pi_perr_set(x->e, -EINVAL, SRC, x->line, "%u migrate types, but line %u lists %u",
-				   n, x->types_line, p->ntypes);
+		return pi_perr_set(x->e, -EINVAL, SRC, x->line,
+				   "%u migrate types, but line %u lists %u", n, x->types_line,
+				   p->ntypes);
 	for (i = 0; i < n; i++)
 		if (strcmp(names[i], p->types[i]) != 0)
 			return pi_perr_set(x->e, -EINVAL, SRC, x->line,
@@ -294,14 +297,16 @@ static int parse_free_row(struct pt_ctx *x, struct pi_cur *c)
 			pi_cur_skip(c, ' ');
 		if ((r = pi_cur_u64(c, &cnt[n].n)) < 0)
 			return pi_perr_set(x->e, r, SRC, x->line, "order %u: %s", n,
-					   r == -ERANGE ? "count overflows 64 bits" : "not a number");
+					   r == -ERANGE ? "count overflows 64 bits"
+							: "not a number");
 		n++;
 	}
 	if (r < 0)
 		return r;
 	if (n != p->norders)
-		return pi_perr_set(x->e, -EINVAL, SRC, x->line, "%u counts, but line %u lists %u orders",
-				   n, x->orders_line, p->norders);
+		return pi_perr_set(x->e, -EINVAL, SRC, x->line,
+				   "%u counts, but line %u lists %u orders", n, x->orders_line,
+				   p->norders);
 	s->nfree++;
 	p->nodes[p->nnodes - 1].nfree++;
 	return 0;
@@ -329,19 +334,20 @@ static int parse_block_row(struct pt_ctx *x, struct pi_cur *c, bool mixed)
 	while ((r = next_field(x, c, "migrate type", n)) > 0) {
 		if (n == p->ntypes)
 			return pi_perr_set(x->e, -EINVAL, SRC, x->line,
-					   "more than %u counts (line %u lists %u migrate types)", n,
-					   x->types_line, p->ntypes);
+					   "more than %u counts (line %u lists %u migrate types)",
+					   n, x->types_line, p->ntypes);
 		if ((r = pi_cur_u64(c, &cnt[n])) < 0)
 			return pi_perr_set(x->e, r, SRC, x->line, "migrate type %u: %s", n,
-					   r == -ERANGE ? "count overflows 64 bits" : "not a number");
+					   r == -ERANGE ? "count overflows 64 bits"
+							: "not a number");
 		n++;
 	}
 	if (r < 0)
 		return r;
 	if (n != p->ntypes)
 		return pi_perr_set(x->e, -EINVAL, SRC, x->line,
-				   "%u counts, but line %u lists %u migrate types", n, x->types_line,
-				   p->ntypes);
+				   "%u counts, but line %u lists %u migrate types", n,
+				   x->types_line, p->ntypes);
 	s->nrows++;
 	if (mixed)
 		p->nodes[p->nnodes - 1].nmixed++;
@@ -369,10 +375,11 @@ static int check_free_types(struct pt_ctx *x)
 			return pi_perr_set(x->e, -EINVAL, SRC, t->line,
 					   "node %d zone %s lists more than %u migrate types",
 					   first->node, first->zone, nt);
-		if (k > 0 && (rows[i].node != first->node || strcmp(rows[i].zone, first->zone) != 0))
+		if (k > 0 &&
+		    (rows[i].node != first->node || strcmp(rows[i].zone, first->zone) != 0))
 			return pi_perr_set(x->e, -EINVAL, SRC, t->line,
-					   "node %d zone %s lists %u of %u migrate types", first->node,
-					   first->zone, k, nt);
+					   "node %d zone %s lists %u of %u migrate types",
+					   first->node, first->zone, k, nt);
 		if (!pi_span_eq((struct pi_span){t->p, t->len}, p->types[k], strlen(p->types[k])))
 			return pi_perr_set(x->e, -EINVAL, SRC, t->line,
 					   "type \"%.*s\" where line %u lists \"%s\" as type %u",
@@ -494,10 +501,11 @@ static int parse_line(struct pt_ctx *x, enum pt_state *st, struct pi_span l)
 		}
 		if (!starts_with(l, "Node "))
 			return pi_perr_set(x->e, -EINVAL, SRC, x->line,
-					   *st == ST_BLOCKS ? "expected a block count row, an empty "
-							      "line or \"" PBO_KEY "\""
-							    : "expected a mixed block count row or "
-							      "\"" PBO_KEY "\"");
+					   *st == ST_BLOCKS
+					       ? "expected a block count row, an empty "
+						 "line or \"" PBO_KEY "\""
+					       : "expected a mixed block count row or "
+						 "\"" PBO_KEY "\"");
 		return parse_block_row(x, &c, *st == ST_MIXED);
 	case ST_MIXED_HDR:
 		if ((r = parse_mixed_hdr(x, &c)) < 0)
@@ -509,15 +517,15 @@ static int parse_line(struct pt_ctx *x, enum pt_state *st, struct pi_span l)
 }
 
 static const char *const state_wants[] = {
-	[ST_PBO] = "\"" PBO_KEY "\"",
-	[ST_PPB] = "\"" PPB_KEY "\"",
-	[ST_BLANK] = "an empty line",
-	[ST_FREE_HDR] = "\"" FREE_HDR "\"",
-	[ST_FREE] = "the \"" BLOCKS_HDR "\" section",
-	[ST_BLOCKS_HDR] = "\"" BLOCKS_HDR "\"",
-	[ST_BLOCKS] = "",
-	[ST_MIXED_HDR] = "\"" MIXED_HDR "\"",
-	[ST_MIXED] = "",
+    [ST_PBO] = "\"" PBO_KEY "\"",
+    [ST_PPB] = "\"" PPB_KEY "\"",
+    [ST_BLANK] = "an empty line",
+    [ST_FREE_HDR] = "\"" FREE_HDR "\"",
+    [ST_FREE] = "the \"" BLOCKS_HDR "\" section",
+    [ST_BLOCKS_HDR] = "\"" BLOCKS_HDR "\"",
+    [ST_BLOCKS] = "",
+    [ST_MIXED_HDR] = "\"" MIXED_HDR "\"",
+    [ST_MIXED] = "",
 };
 
 /* Point rows at their counts and nodes at their rows (the arrays may have moved while
@@ -698,8 +706,8 @@ const struct pi_pt_free_row *pi_pagetypeinfo_find_free(const struct pi_pagetypei
 	return NULL;
 }
 
-const struct pi_pt_block_row *pi_pagetypeinfo_find_blocks(const struct pi_pagetypeinfo *p,
-							  int node, const char *zone)
+const struct pi_pt_block_row *pi_pagetypeinfo_find_blocks(const struct pi_pagetypeinfo *p, int node,
+							  const char *zone)
 {
 	size_t i, j;
 

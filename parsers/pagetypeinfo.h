@@ -24,7 +24,7 @@ struct pi_pt_count {
 struct pi_pt_free_row { /* "Node %4d, zone %8s, type %12s " + norders counts */
 	int node;
 	char zone[PI_ZONE_NAME_MAX + 1];
-	unsigned type; /* index into pi_pagetypeinfo.types */
+	unsigned type;		    /* index into pi_pagetypeinfo.types */
 	struct pi_pt_count *counts; /* norders entries */
 };
 
@@ -59,6 +59,8 @@ struct pi_pagetypeinfo {
  * every node block has the same order and migrate-type headers (p->norders, p->types); the
  * free rows of a node block come in zone groups of exactly ntypes rows, one per type in header
  * order (row.type == position in its group); every block/mixed row has ntypes counts.
+ * Not checked (the kernel guarantees them, the renderer does not need them): that a node
+ * block's rows share one node id, and that its block rows list the zones of its free rows.
  * Leniency (never needed for kernel output): runs of spaces between fields, a missing trailing
  * space, a missing final '\n', and ">" followed by spaces are accepted; the renderer prints
  * the canonical form, which parses back to the same structure.
@@ -71,7 +73,7 @@ struct pi_pagetypeinfo *pi_pagetypeinfo_free(struct pi_pagetypeinfo *p);
 int pi_pagetypeinfo_render(const struct pi_pagetypeinfo *p, struct pi_buf *out);
 
 /* The free-count row of (node, zone, type index), or NULL: the first match in file order, or
- * NULL when type >= ntypes or zone is NULL. Linear in the number of zones. */
+ * NULL when type >= ntypes or zone is NULL. Linear in the number of rows. */
 const struct pi_pt_free_row *pi_pagetypeinfo_find_free(const struct pi_pagetypeinfo *p, int node,
 						       const char *zone, unsigned type);
 /* Index of the migrate type printed as `name` ("Movable", "CMA", "<NULL>"), or -1. The order
@@ -79,5 +81,5 @@ const struct pi_pt_free_row *pi_pagetypeinfo_find_free(const struct pi_pagetypei
  * types up by name, never by a fixed index. */
 int pi_pagetypeinfo_find_type(const struct pi_pagetypeinfo *p, const char *name);
 /* The "Number of blocks type" row of (node, zone) (not the mixed-blocks row), or NULL. */
-const struct pi_pt_block_row *pi_pagetypeinfo_find_blocks(const struct pi_pagetypeinfo *p,
-							  int node, const char *zone);
+const struct pi_pt_block_row *pi_pagetypeinfo_find_blocks(const struct pi_pagetypeinfo *p, int node,
+							  const char *zone);

@@ -65,14 +65,13 @@ static int parse_line(struct pi_cur *c, const char *src, unsigned lineno, const 
 		if ((r = strict_fixed(c, &l->avg_x100[i])) < 0)
 			return pi_perr_set(e, r == -ERANGE ? r : -EINVAL, src, lineno,
 					   "%s: %.*s %s", kind, (int)strlen(keys[i]) - 2,
-					   keys[i] + 1,
-					   r == -EINVAL ? "is not %lu.%02lu" : why(r));
+					   keys[i] + 1, r == -EINVAL ? "is not %lu.%02lu" : why(r));
 	}
 	if (!pi_cur_lit(c, " total="))
 		return pi_perr_set(e, -EINVAL, src, lineno, "%s: expected \" total=\"", kind);
 	if ((r = strict_u64(c, &l->total_us)) < 0)
-		return pi_perr_set(e, r == -ERANGE ? r : -EINVAL, src, lineno, "%s: total %s",
-				   kind, why(r));
+		return pi_perr_set(e, r == -ERANGE ? r : -EINVAL, src, lineno, "%s: total %s", kind,
+				   why(r));
 	if (!pi_cur_eof(c))
 		return pi_perr_set(e, -EINVAL, src, lineno,
 				   "%s: unexpected text after total (the kernel prints no more "

@@ -306,8 +306,9 @@ static int check_dup_cpus(const struct pi_stat *s, const struct cpu_key *lines, 
 	qsort(k, s->ncpus, sizeof(*k), cmp_cpu_key);
 	for (i = 1; i < s->ncpus; i++)
 		if (k[i].id == k[i - 1].id) {
-			r = pi_perr_set(e, -EINVAL, SRC, k[i].lineno, "duplicate \"cpu%d\" line (line %u)",
-					k[i].id, k[i - 1].lineno);
+			r = pi_perr_set(e, -EINVAL, SRC, k[i].lineno,
+					"duplicate \"cpu%d\" line (line %u)", k[i].id,
+					k[i - 1].lineno);
 			break;
 		}
 	free(k);
@@ -389,7 +390,8 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 			   (unsigned)(key.p[3] - '0') <= 9) {
 			struct pi_stat_cpu *cpu;
 
-			if ((r = grow((void **)&s->cpus, &capcpus, s->ncpus, sizeof(*s->cpus))) < 0 ||
+			if ((r = grow((void **)&s->cpus, &capcpus, s->ncpus, sizeof(*s->cpus))) <
+				0 ||
 			    (r = grow((void **)&cpukeys, &capkeys, s->ncpus, sizeof(*cpukeys))) < 0)
 				goto fail;
 			cpu = &s->cpus[s->ncpus];
@@ -408,8 +410,8 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 						"duplicate \"intr\" line");
 				goto fail;
 			}
-			if ((r = parse_counts(&c, it.lineno, "intr", "IRQ", &s->intr_total, &s->irqs,
-					      &s->nirqs, reterr)) < 0)
+			if ((r = parse_counts(&c, it.lineno, "intr", "IRQ", &s->intr_total,
+					      &s->irqs, &s->nirqs, reterr)) < 0)
 				goto fail;
 			item.kind = IT_INTR;
 		} else if (PI_SPAN_EQ(key, "softirq")) {
@@ -437,7 +439,8 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 				}
 				item.kind = IT_SCALAR;
 				item.scalar = (uint8_t)i;
-				if (pi_cur_chr(&c, ' ') && strict_u64(&c, &v) == 0 && pi_cur_eof(&c)) {
+				if (pi_cur_chr(&c, ' ') && strict_u64(&c, &v) == 0 &&
+				    pi_cur_eof(&c)) {
 					f->v = v;
 					f->state = PI_OK;
 				} else {

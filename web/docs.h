@@ -21,5 +21,12 @@ cJSON *pi_doc_error(int status, const char *message);
 /* Symbol lookups; NULL with ret_status and ret_msg set when not found or unavailable. */
 cJSON *pi_doc_ksym_by_addr(const struct pi_snapshot *s, uint64_t addr, int *ret_status,
 			   const char **ret_msg);
+/* POST /api/v1/kallsyms/symbolize: every kernel address in `text` resolved. */
+cJSON *pi_doc_symbolize(const struct pi_snapshot *s, const char *text, size_t len, int *ret_status,
+			const char **ret_msg);
+struct pi_history;
+/* /api/v1/history: the selected series since `since`; `list_only` lists the series names. */
+cJSON *pi_doc_history(struct pi_history *h, const char *const *select, size_t nselect,
+		      double since, int list_only);
 cJSON *pi_doc_ksym_by_name(const struct pi_snapshot *s, const char *name, int *ret_status,
 			   const char **ret_msg);

@@ -5,16 +5,7 @@
 #include "docs.h"
 #include "docs_int.h"
 #include "jsonw.h"
-
-/* guest and guest_nice are already counted in user and nice (fs/proc/stat.c). */
-static uint64_t sum_ticks(const struct pi_stat_cpu *c)
-{
-	uint64_t t = 0;
-
-	for (unsigned m = 0; m < c->ncols && m < PI_CPU_GUEST; m++)
-		t += c->ticks[m];
-	return t;
-}
+#include "rates.h"
 
 static cJSON *seconds_obj(const struct pi_stat_cpu *c, long hz)
 {
@@ -33,86 +24,53 @@ static void opt_u64(cJSON *o, const char *key, const struct pi_opt_u64 *v)
 		pi_jw_null(o, key); /* printed but unparseable (e.g. a negative count) */
 }
 
-static const struct pi_stat_cpu *find_cpu(const struct pi_stat *s, int cpu, size_t hint)
+static void rate(cJSON *o, const char *key, struct pi_rate r)
 {
-	if (hint < s->ncpus && s->cpus[hint].cpu == cpu)
-		return &s->cpus[hint];
-	for (size_t i = 0; i < s->ncpus; i++)
-		if (s->cpus[i].cpu == cpu)
-			return &s->cpus[i];
-	return NULL;
-}
-
-/* delta / interval, or null when the counter went backwards or is missing. */
-static void rate(cJSON *o, const char *key, const struct pi_opt_u64 *a, const struct pi_opt_u64 *b,
-		 double dt)
-{
-	if (a->state != PI_OK || b->state != PI_OK || b->v < a->v || dt <= 0)
-		pi_jw_null(o, key);
+	if (r.known)
+		pi_jw_double(o, key, r.v);
 	else
-		pi_jw_double(o, key, (double)(b->v - a->v) / dt);
+		pi_jw_null(o, key);
 }
 
 static cJSON *rates_obj(const struct pi_srcdata *prev, const struct pi_srcdata *cur)
 {
-	const struct pi_stat *a = prev->u.stat, *b = cur->u.stat;
-	double dt = cur->sampled_at - prev->sampled_at;
-	cJSON *r = cJSON_CreateObject(), *util, *cpus, *sirq;
+	struct pi_cpu_rates r;
+	cJSON *o, *util, *cpus, *sirq;
 
-	pi_jw_double(r, "interval_seconds", dt);
-	util = cJSON_AddObjectToObject(r, "utilization");
-	if (a->has_total && b->has_total) {
-		uint64_t ta = sum_ticks(&a->total), tb = sum_ticks(&b->total);
-		unsigned n = a->total.ncols < b->total.ncols ? a->total.ncols : b->total.ncols;
-
-		for (unsigned m = 0; m < n; m++) {
-			if (tb <= ta || b->total.ticks[m] < a->total.ticks[m])
-				pi_jw_null(util, pi_cpu_mode_names[m]);
-			else
-				pi_jw_double(util, pi_cpu_mode_names[m],
-					     (double)(b->total.ticks[m] - a->total.ticks[m]) /
-						 (double)(tb - ta));
-		}
-	}
-	cpus = cJSON_AddArrayToObject(r, "cpus");
-	for (size_t i = 0; i < b->ncpus; i++) {
-		const struct pi_stat_cpu *cb = &b->cpus[i], *ca = find_cpu(a, cb->cpu, i);
+	if (pi_cpu_rates_compute(prev->u.stat, cur->u.stat, cur->sampled_at - prev->sampled_at, &r) <
+	    0)
+		return NULL;
+	o = cJSON_CreateObject();
+	pi_jw_double(o, "interval_seconds", r.interval);
+	util = cJSON_AddObjectToObject(o, "utilization");
+	for (unsigned m = 0; m < r.nmodes; m++)
+		rate(util, pi_cpu_mode_names[m], r.util[m]);
+	rate(o, "busy", r.busy);
+	cpus = cJSON_AddArrayToObject(o, "cpus");
+	for (size_t i = 0; i < r.ncpus; i++) {
 		cJSON *c = cJSON_CreateObject();
-		uint64_t ta, tb, ia = 0, ib = 0;
-		bool ok = ca != NULL;
 
+		pi_jw_i64(c, "cpu", r.cpus[i].cpu);
+		rate(c, "busy", r.cpus[i].busy);
 		cJSON_AddItemToArray(cpus, c);
-		pi_jw_i64(c, "cpu", cb->cpu);
-		if (ok) {
-			ta = sum_ticks(ca);
-			tb = sum_ticks(cb);
-			for (unsigned m = PI_CPU_IDLE; m <= PI_CPU_IOWAIT; m++) {
-				if (m < ca->ncols && m < cb->ncols) {
-					ok = ok && cb->ticks[m] >= ca->ticks[m];
-					ia += ca->ticks[m];
-					ib += cb->ticks[m];
-				}
-			}
-			ok = ok && tb > ta && ib - ia <= tb - ta;
-		}
-		if (ok)
-			pi_jw_double(c, "busy", 1.0 - (double)(ib - ia) / (double)(tb - ta));
-		else
-			pi_jw_null(c, "busy");
 	}
-	rate(r, "context_switches_per_second", &a->ctxt, &b->ctxt, dt);
-	rate(r, "forks_per_second", &a->processes, &b->processes, dt);
-	rate(r, "interrupts_per_second", &a->intr_total, &b->intr_total, dt);
-	rate(r, "softirqs_per_second", &a->softirq_total, &b->softirq_total, dt);
-	if (a->nsoftirqs == b->nsoftirqs && b->nsoftirqs) {
-		sirq = cJSON_AddArrayToObject(r, "softirq_vectors_per_second");
-		for (size_t v = 0; v < b->nsoftirqs; v++) {
-			struct pi_opt_u64 x = {a->softirqs[v], PI_OK}, y = {b->softirqs[v], PI_OK};
+	rate(o, "context_switches_per_second", r.ctxt);
+	rate(o, "forks_per_second", r.forks);
+	rate(o, "interrupts_per_second", r.intr);
+	rate(o, "softirqs_per_second", r.softirq);
+	if (r.nsoftirqs) {
+		sirq = cJSON_AddArrayToObject(o, "softirq_vectors_per_second");
+		for (size_t v = 0; v < r.nsoftirqs; v++)
+			rate(sirq, NULL, r.softirqs[v]);
+	}
+	pi_cpu_rates_fini(&r);
+	return o;
+}
 
-			rate(sirq, NULL, &x, &y, dt);
-		}
-	}
-	return r;
+static void add_rates(cJSON *o, cJSON *rates)
+{
+	if (rates)
+		cJSON_AddItemToObject(o, "rates", rates);
 }
 
 static void psi_line(cJSON *o, const char *key, const struct pi_psi_line *l)
@@ -164,7 +122,7 @@ cJSON *pi_doc_cpu(const struct pi_snapshot *s)
 			pi_jw_u64(arr, NULL, st->softirqs[v]);
 	}
 	if (s->prev_stat && s->prev_stat != d)
-		cJSON_AddItemToObject(o, "rates", rates_obj(s->prev_stat, d));
+		add_rates(o, rates_obj(s->prev_stat, d));
 
 	if ((d = s->data[PI_SRC_LOADAVG])) {
 		const struct pi_loadavg *l = &d->u.loadavg;

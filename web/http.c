@@ -11,14 +11,14 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 
+#include "buf.h"
 #include "route.h"
 
 struct pi_http {
 	struct MHD_Daemon *mhd;
 	pthread_mutex_t lock;
 	struct pi_pages *current;
-	const char *index_html;
-	size_t index_len;
+	struct pi_route_ctx ctx;
 	atomic_uint_fast64_t requests;
 };
 
@@ -117,6 +117,24 @@ static const char *mhd_arg(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* A request that takes a body (POST symbolize) collects it here across calls. */
+struct upload {
+	struct pi_buf body;
+	int too_large;
+};
+
+static void request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			      enum MHD_RequestTerminationCode toe)
+{
+	struct upload *u = *con_cls;
+
+	if (u) {
+		pi_buf_fini(&u->body);
+		free(u);
+		*con_cls = NULL;
+	}
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_size, void **con_cls)
@@ -124,18 +142,35 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct pi_http *h = cls;
 	struct pi_pages *p;
 	struct pi_req req = {.method = method, .url = url, .arg = mhd_arg, .ctx = c};
+	struct upload *u = *con_cls;
 	struct pi_resp resp;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	/* Answer on the first call, before any request body is read: no endpoint takes one, and
-	 * libmicrohttpd then discards the body and closes the connection. */
-	(void)upload_data;
-	(void)upload_size;
-	(void)con_cls;
+	/* Other requests are answered on the first call, before any body is read: libmicrohttpd
+	 * then discards the body and closes the connection. */
+	if (pi_route_wants_body(method, url)) {
+		if (!u) {
+			u = calloc(1, sizeof(*u));
+			if (!u)
+				return MHD_NO;
+			pi_buf_init(&u->body, PI_MAX_BODY);
+			*con_cls = u;
+			return MHD_YES;
+		}
+		if (*upload_size) {
+			if (!u->too_large && pi_buf_append(&u->body, upload_data, *upload_size) < 0)
+				u->too_large = 1;
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		req.body = u->body.data;
+		req.body_len = u->body.len;
+		req.body_too_large = u->too_large;
+	}
 	atomic_fetch_add(&h->requests, 1);
 	p = acquire(h);
-	pi_route(p, h->index_html, h->index_len, &req, &resp);
+	pi_route(p, &h->ctx, &req, &resp);
 	pi_pages_unref(p);
 	if (!resp.body)
 		return MHD_NO;
@@ -167,8 +202,9 @@ int pi_http_start(const struct pi_http_opts *o, struct pi_pages *first, struct p
 		flags |= MHD_USE_IPv6;
 	pthread_mutex_init(&h->lock, NULL);
 	h->current = pi_pages_ref(first);
-	h->index_html = o->index_html ? o->index_html : "";
-	h->index_len = o->index_html ? o->index_len : 0;
+	h->ctx.index_html = o->index_html ? o->index_html : "";
+	h->ctx.index_len = o->index_html ? o->index_len : 0;
+	h->ctx.history = o->history;
 	errno = 0;
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR,
 				  (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE,
@@ -176,6 +212,7 @@ int pi_http_start(const struct pi_http_opts *o, struct pi_pages *first, struct p
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_conns,
 				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_ip,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
+				  MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 				  MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)128, MHD_OPTION_END);
 	if (!h->mhd) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "history.h"
 #include "pages.h"
 
 struct pi_http;
@@ -18,6 +19,7 @@ struct pi_http_opts {
 	unsigned timeout_s;	/* idle connection timeout */
 	const char *index_html; /* body of "/" (static, not copied) */
 	size_t index_len;
+	struct pi_history *history; /* served at /api/v1/history; may be NULL */
 };
 
 /* Parse "ADDR:PORT" / "[V6ADDR]:PORT" (numeric addresses only) into opts->addr. */

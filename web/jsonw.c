@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,24 +97,33 @@ cJSON *pi_jw_addr(cJSON *obj, const char *key, uint64_t v)
 	return add(obj, key, cJSON_CreateString(t));
 }
 
-cJSON *pi_jw_double(cJSON *obj, const char *key, double v)
+/* The shortest "%.*g" text that reads back as the same value (as float when `single`). */
+static cJSON *shortest(cJSON *obj, const char *key, double v, bool single)
 {
 	char t[40];
 
 	if (!isfinite(v))
 		return pi_jw_null(obj, key);
-	snprintf(t, sizeof(t), "%.17g", v);
-	/* Prefer the shortest form that reads back the same. */
-	for (int prec = 1; prec < 17; prec++) {
-		char s[40];
-
-		snprintf(s, sizeof(s), "%.*g", prec, v);
-		if (strtod(s, NULL) == v) {
-			memcpy(t, s, sizeof(s));
+	if (v == floor(v) && fabs(v) < 1e15) {
+		snprintf(t, sizeof(t), "%.0f", v);
+		return add_raw(obj, key, t);
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(t, sizeof(t), "%.*g", prec, v);
+		if (single ? strtof(t, NULL) == (float)v : strtod(t, NULL) == v)
 			break;
-		}
 	}
 	return add_raw(obj, key, t);
+}
+
+cJSON *pi_jw_double(cJSON *obj, const char *key, double v)
+{
+	return shortest(obj, key, v, false);
+}
+
+cJSON *pi_jw_float(cJSON *obj, const char *key, float v)
+{
+	return shortest(obj, key, (double)v, true);
 }
 
 cJSON *pi_jw_time(cJSON *obj, const char *key, double t)

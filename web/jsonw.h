@@ -18,6 +18,8 @@ cJSON *pi_jw_ratio(cJSON *obj, const char *key, uint64_t num, uint64_t den);
 /* "0x" + lowercase hex, as the contract prints addresses. */
 cJSON *pi_jw_addr(cJSON *obj, const char *key, uint64_t v);
 cJSON *pi_jw_double(cJSON *obj, const char *key, double v);
+/* A float printed with the digits a float holds (0.874, not 0.8740000128746033). */
+cJSON *pi_jw_float(cJSON *obj, const char *key, float v);
 /* Unix time with millisecond resolution. */
 cJSON *pi_jw_time(cJSON *obj, const char *key, double t);
 cJSON *pi_jw_str(cJSON *obj, const char *key, const char *s);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -128,10 +129,91 @@ static void serve_proc(struct pi_pages *p, const char *name, struct pi_resp *out
 	error(out, 404, "no such procfs file is served");
 }
 
-void pi_route(struct pi_pages *p, const char *index_html, size_t index_len, const struct pi_req *r,
+int pi_route_wants_body(const char *method, const char *url)
+{
+	return !strcmp(method, "POST") && !strcmp(url, "/api/v1/kallsyms/symbolize");
+}
+
+static void symbolize(struct pi_pages *p, const struct pi_req *r, struct pi_resp *out)
+{
+	int status = 500;
+	const char *msg = NULL;
+	cJSON *doc = pi_doc_symbolize(p->snap, r->body ? r->body : "", r->body ? r->body_len : 0,
+				      &status, &msg);
+
+	if (!doc) {
+		error(out, status, msg ? msg : "symbolize failed");
+		return;
+	}
+	json(out, doc, 200);
+}
+
+/* ?series=a,b,c (names or dotted prefixes, at most 64) &since=UNIX_TIME */
+static void history(struct pi_history *h, const struct pi_req *r, struct pi_resp *out)
+{
+	const char *series = r->arg(r->ctx, "series"), *since_s = r->arg(r->ctx, "since");
+	const char *select[64];
+	char buf[MAX_QUERY_LEN + 1], *save = NULL, *tok;
+	size_t nselect = 0;
+	double since = 0;
+	cJSON *doc;
+
+	if (!h) {
+		error(out, 503, "history is disabled");
+		return;
+	}
+	if (since_s) {
+		char *end;
+
+		since = strtod(since_s, &end);
+		if (*since_s == '\0' || *end != '\0' || !(since >= 0 && since < 1e11)) {
+			error(out, 400, "since must be a Unix time in seconds");
+			return;
+		}
+	}
+	if (series) {
+		if (strlen(series) > MAX_QUERY_LEN) {
+			error(out, 400, "series selector too long");
+			return;
+		}
+		strcpy(buf, series);
+		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (nselect == 64) {
+				error(out, 400, "at most 64 series selectors");
+				return;
+			}
+			select[nselect++] = tok;
+		}
+	}
+	doc = pi_doc_history(h, select, nselect, since, series == NULL);
+	if (!doc) {
+		error(out, 500, "out of memory");
+		return;
+	}
+	json(out, doc, 200);
+}
+
+void pi_route(struct pi_pages *p, const struct pi_route_ctx *ctx, const struct pi_req *r,
 	      struct pi_resp *out)
 {
 	*out = (struct pi_resp){0};
+	if (!strcmp(r->url, "/api/v1/kallsyms/symbolize")) {
+		if (strcmp(r->method, "POST") != 0) {
+			out->allow = "POST";
+			error(out, 405, "POST the text to symbolize");
+			return;
+		}
+		if (r->body_too_large) {
+			error(out, 413, "body larger than 1 MiB");
+			return;
+		}
+		if (!p) {
+			error(out, 503, "no sample yet");
+			return;
+		}
+		symbolize(p, r, out);
+		return;
+	}
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
 		out->allow = "GET, HEAD";
 		error(out, 405, "method not allowed");
@@ -139,7 +221,7 @@ void pi_route(struct pi_pages *p, const char *index_html, size_t index_len, cons
 	}
 	if (!strcmp(r->url, "/") || !strcmp(r->url, "/index.html")) {
 		out->status = 200;
-		out->body = pi_blob_new(index_html, index_len, 200);
+		out->body = pi_blob_new(ctx->index_html, ctx->index_len, 200);
 		out->ctype = "text/html; charset=utf-8";
 		return;
 	}
@@ -149,6 +231,10 @@ void pi_route(struct pi_pages *p, const char *index_html, size_t index_len, cons
 	}
 	if (!strcmp(r->url, "/api/v1/kallsyms/lookup")) {
 		lookup(p, r, out);
+		return;
+	}
+	if (!strcmp(r->url, "/api/v1/history")) {
+		history(ctx->history, r, out);
 		return;
 	}
 	if (!strncmp(r->url, "/proc/", 6)) {

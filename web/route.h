@@ -4,9 +4,24 @@
 
 #include "pages.h"
 
+struct pi_history;
+
+/* What routing needs besides the pages of the current sample. */
+struct pi_route_ctx {
+	const char *index_html; /* body of "/" */
+	size_t index_len;
+	struct pi_history *history; /* may be NULL */
+};
+
+/* Request bodies are accepted by POST /api/v1/kallsyms/symbolize only, up to this size. */
+#define PI_MAX_BODY (1u << 20)
+
 struct pi_req {
 	const char *method;
 	const char *url; /* decoded path, without the query */
+	const char *body; /* POST body (not NUL-terminated), or NULL */
+	size_t body_len;
+	int body_too_large; /* the client sent more than PI_MAX_BODY */
 	/* Query argument by name (NULL when absent). */
 	const char *(*arg)(void *ctx, const char *name);
 	void *ctx;
@@ -19,6 +34,7 @@ struct pi_resp {
 	const char *allow; /* value of an Allow header, or NULL */
 };
 
-/* `index_html` is the body of "/". */
-void pi_route(struct pi_pages *p, const char *index_html, size_t index_len, const struct pi_req *r,
+/* Does this request take a body (so the server should collect it before routing)? */
+int pi_route_wants_body(const char *method, const char *url);
+void pi_route(struct pi_pages *p, const struct pi_route_ctx *ctx, const struct pi_req *r,
 	      struct pi_resp *ret);

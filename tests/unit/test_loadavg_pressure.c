@@ -1,5 +1,5 @@
-/* loadavg and pressure/{cpu,memory,io,irq}: every fixture round-trips byte for byte; hand-checked values;
- * format traps; errors; hostile inputs. */
+/* loadavg and pressure/{cpu,memory,io,irq}: every fixture round-trips byte for byte; hand-checked
+ * values; format traps; errors; hostile inputs. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -232,8 +232,8 @@ static void test_pressure_fixtures_round_trip(void **state)
 			else
 				edited++;
 			/* the rendering parses back to the same values */
-			assert_int_equal(pi_pressure_parse(out.data, out.len, psi_files[f], &p2, &e),
-					 0);
+			assert_int_equal(
+			    pi_pressure_parse(out.data, out.len, psi_files[f], &p2, &e), 0);
 			psi_assert_eq(&p, &p2);
 			pi_buf_fini(&out);
 			free(in);
@@ -284,7 +284,8 @@ static void test_pressure_values(void **state)
 	assert_int_equal(p.some.avg_x100[1], 75);
 	assert_int_equal(p.some.total_us, 157656722);
 	/* pcp-qa-pressure-001 memory: "some avg10=70.24 avg60=68.52 avg300=69.91
-	 * total=3559632828" (> 2^31), "full avg10=57.59 avg60=58.06 avg300=60.38 total=3300487258" */
+	 * total=3559632828" (> 2^31), "full avg10=57.59 avg60=58.06 avg300=60.38 total=3300487258"
+	 */
 	p = psi_fixture("pcp-qa-pressure-001", "pressure/memory");
 	assert_int_equal(p.some.avg_x100[0], 7024);
 	assert_int_equal(p.some.avg_x100[2], 6991);
@@ -348,7 +349,8 @@ static void test_pressure_errors(void **state)
 	psi_error(FULL SOME, -EINVAL, 2, "\"some\" after \"full\"");
 	psi_error(SOME SOME, -EINVAL, 2, "duplicate \"some\"");
 	psi_error(SOME FULL FULL, -EINVAL, 3, "duplicate \"full\"");
-	psi_error("avg10=0.18 avg60=0.06 avg300=0.05 total=1\n", -EINVAL, 1, "\"some\" or \"full\"");
+	psi_error("avg10=0.18 avg60=0.06 avg300=0.05 total=1\n", -EINVAL, 1,
+		  "\"some\" or \"full\"");
 	psi_error("Some avg10=0.18 avg60=0.06 avg300=0.05 total=1\n", -EINVAL, 1,
 		  "\"some\" or \"full\"");
 	/* the kernel never prints more fields: reject them */
@@ -368,10 +370,9 @@ static void test_pressure_errors(void **state)
 		  "avg10 is not %lu.%02lu");
 	psi_error("some avg10=0.18 avg60=00.06 avg300=0.05 total=1\n", -EINVAL, 1,
 		  "avg60 has a leading zero");
-	psi_error("some avg10=0.18 avg60=0.06 avg300=-0.05 total=1\n", -EINVAL, 1,
-		  "avg300 is not");
-	psi_error("some avg10=0.18 avg60=0.06 avg300=0.05 total=18446744073709551616\n", -ERANGE,
-		  1, "total overflows");
+	psi_error("some avg10=0.18 avg60=0.06 avg300=-0.05 total=1\n", -EINVAL, 1, "avg300 is not");
+	psi_error("some avg10=0.18 avg60=0.06 avg300=0.05 total=18446744073709551616\n", -ERANGE, 1,
+		  "total overflows");
 	psi_error("some avg10=0.18 avg60=0.06 avg300=0.05 total=01\n", -EINVAL, 1,
 		  "total has a leading zero");
 	psi_error("some avg10=0.18 avg60=0.06 avg300=0.05 total=\n", -EINVAL, 1,

@@ -163,7 +163,8 @@ static void test_lkml_fb_310_two_nodes(void **state)
 	f = pi_pagetypeinfo_find_free(p, 0, "Normal", 1);
 	assert_non_null(f);
 	assert_int_equal(f->counts[0].n, 4549);
-	/* line 36: "Node 1, zone   Normal          868          433        31465            2 ..." */
+	/* line 36: "Node 1, zone   Normal          868          433        31465            2 ..."
+	 */
 	b = pi_pagetypeinfo_find_blocks(p, 1, "Normal");
 	assert_ptr_equal(b, &p->nodes[1].blocks[0]);
 	assert_int_equal(b->counts[0], 868);
@@ -173,7 +174,7 @@ static void test_lkml_fb_310_two_nodes(void **state)
 	assert_memory_equal(b->counts, dma32_blocks, sizeof(dma32_blocks));
 
 	/* misses */
-	assert_null(pi_pagetypeinfo_find_free(p, 1, "DMA", 0));    /* node 1 has only Normal */
+	assert_null(pi_pagetypeinfo_find_free(p, 1, "DMA", 0));	   /* node 1 has only Normal */
 	assert_null(pi_pagetypeinfo_find_free(p, 0, "Normal", 5)); /* type out of range */
 	assert_null(pi_pagetypeinfo_find_free(p, 0, NULL, 0));
 	assert_null(pi_pagetypeinfo_find_blocks(p, 2, "Normal"));
@@ -191,7 +192,8 @@ static void test_lkml_fb_40_six_digit_counts(void **state)
 	assert_int_equal(p->nnodes, 2);
 	assert_int_equal(p->ntypes, 6);
 	assert_string_equal(p->types[4], "CMA");
-	/* line 17: "Node    0, zone   Normal, type    Unmovable 115050  40237   3785" (fills %6lu) */
+	/* line 17: "Node    0, zone   Normal, type    Unmovable 115050  40237   3785" (fills %6lu)
+	 */
 	f = pi_pagetypeinfo_find_free(p, 0, "Normal", 0);
 	assert_non_null(f);
 	assert_int_equal(f->counts[0].n, 115050);
@@ -207,7 +209,7 @@ static void test_local_618_values(void **state)
 {
 	struct pi_pagetypeinfo *p = fixture("local-6.18-x86_64");
 	static const uint64_t normal_movable[11] = {0, 1, 1, 2, 4, 12, 11, 11, 4, 3, 23}; /* l.16 */
-	static const uint64_t normal_blocks[5] = {58, 312, 14, 0, 0};			/* l.24 */
+	static const uint64_t normal_blocks[5] = {58, 312, 14, 0, 0};			  /* l.24 */
 	int mov = pi_pagetypeinfo_find_type(p, "Movable");
 
 	assert_int_equal(p->nnodes, 1);
@@ -220,7 +222,8 @@ static void test_local_618_values(void **state)
 	assert_free_counts(pi_pagetypeinfo_find_free(p, 0, "Normal", (unsigned)mov), normal_movable,
 			   11);
 	/* line 11: DMA32 Movable order 10 = 752 */
-	assert_int_equal(pi_pagetypeinfo_find_free(p, 0, "DMA32", (unsigned)mov)->counts[10].n, 752);
+	assert_int_equal(pi_pagetypeinfo_find_free(p, 0, "DMA32", (unsigned)mov)->counts[10].n,
+			 752);
 	assert_memory_equal(pi_pagetypeinfo_find_blocks(p, 0, "Normal")->counts, normal_blocks,
 			    sizeof(normal_blocks));
 	pi_pagetypeinfo_free(p);
@@ -281,24 +284,25 @@ static void test_vendor_order_and_four_types(void **state)
 /* 5.4+: a free list walk stops at 100000 and prints ">100000" (no capture has it). Also a
  * 7-digit count that is wider than "%6lu" and "%12lu"-filling block counts. */
 static const char capped[] =
-	"Page block order: 9\n"
-	"Pages per block:  512\n"
-	"\n"
-	"Free pages count per migrate type at order       0      1      2      3      4      5      6 "
-	"     7      8      9     10 \n"
-	"Node    0, zone   Normal, type    Unmovable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type      Movable >100000 >100000  99999 1234567      0      0      0 "
-	"     0      0      0      7 \n"
-	"Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type   HighAtomic      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type      Isolate      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"\n"
-	"Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
-	"Node 0, zone   Normal           10 123456789012            3            0            0 \n";
+    "Page block order: 9\n"
+    "Pages per block:  512\n"
+    "\n"
+    "Free pages count per migrate type at order       0      1      2      3      4      5      6 "
+    "     7      8      9     10 \n"
+    "Node    0, zone   Normal, type    Unmovable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type      Movable >100000 >100000  99999 1234567      0      0      "
+    "0 "
+    "     0      0      0      7 \n"
+    "Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type   HighAtomic      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type      Isolate      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "\n"
+    "Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
+    "Node 0, zone   Normal           10 123456789012            3            0            0 \n";
 
 static void test_capped_counts(void **state)
 {
@@ -322,35 +326,35 @@ static void test_capped_counts(void **state)
 
 /* 2.6.24/25: the isolate type had no name; vsprintf printed "<NULL>" in the %12s field. */
 static const char null_type[] =
-	"Page block order: 9\n"
-	"Pages per block:  512\n"
-	"\n"
-	"Free pages count per migrate type at order       0      1      2      3      4      5      6 "
-	"     7      8      9     10 \n"
-	"Node    0, zone      DMA, type    Unmovable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone      DMA, type  Reclaimable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone      DMA, type      Movable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone      DMA, type      Reserve      0      0      0      0      0      0      0 "
-	"     0      0      1      0 \n"
-	"Node    0, zone      DMA, type       <NULL>      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type    Unmovable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type      Movable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type      Reserve      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type       <NULL>      0      0      0      0      0      0      0 "
-	"     0      0      0      1 \n"
-	"\n"
-	"Number of blocks type     Unmovable  Reclaimable      Movable      Reserve       <NULL> \n"
-	"Node 0, zone      DMA            1            0            2            1            0 \n"
-	"Node 0, zone   Normal          100           20         1000            2            1 \n";
+    "Page block order: 9\n"
+    "Pages per block:  512\n"
+    "\n"
+    "Free pages count per migrate type at order       0      1      2      3      4      5      6 "
+    "     7      8      9     10 \n"
+    "Node    0, zone      DMA, type    Unmovable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone      DMA, type  Reclaimable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone      DMA, type      Movable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone      DMA, type      Reserve      0      0      0      0      0      0      0 "
+    "     0      0      1      0 \n"
+    "Node    0, zone      DMA, type       <NULL>      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type    Unmovable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type      Movable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type      Reserve      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type       <NULL>      0      0      0      0      0      0      0 "
+    "     0      0      0      1 \n"
+    "\n"
+    "Number of blocks type     Unmovable  Reclaimable      Movable      Reserve       <NULL> \n"
+    "Node 0, zone      DMA            1            0            2            1            0 \n"
+    "Node 0, zone   Normal          100           20         1000            2            1 \n";
 
 static void test_null_type_name(void **state)
 {
@@ -368,28 +372,28 @@ static void test_null_type_name(void **state)
 
 /* 14 orders (arm64 64 KiB pages / ARCH_FORCE_MAX_ORDER), pageblock order 13. */
 static const char fourteen[] =
-	"Page block order: 13\n"
-	"Pages per block:  8192\n"
-	"\n"
-	"Free pages count per migrate type at order       0      1      2      3      4      5      6 "
-	"     7      8      9     10     11     12     13 \n"
-	"Node    0, zone   Normal, type    Unmovable      0      0      0      0      0      0      0 "
-	"     0      0      0      0      0      0      0 \n"
-	"Node    0, zone   Normal, type      Movable      1      2      3      4      5      6      7 "
-	"     8      9     10     11     12     13     14 \n"
-	"Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0 "
-	"     0      0      0      0      0      0      0 \n"
-	"Node    0, zone   Normal, type   HighAtomic      0      0      0      0      0      0      0 "
-	"     0      0      0      0      0      0      0 \n"
-	"Node    0, zone   Normal, type          CMA      0      0      0      0      0      0      0 "
-	"     0      0      0      0      0      0      0 \n"
-	"Node    0, zone   Normal, type      Isolate      0      0      0      0      0      0      0 "
-	"     0      0      0      0      0      0      0 \n"
-	"\n"
-	"Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic          CMA "
-	"     Isolate \n"
-	"Node 0, zone   Normal            3           40            1            0            8 "
-	"           0 \n";
+    "Page block order: 13\n"
+    "Pages per block:  8192\n"
+    "\n"
+    "Free pages count per migrate type at order       0      1      2      3      4      5      6 "
+    "     7      8      9     10     11     12     13 \n"
+    "Node    0, zone   Normal, type    Unmovable      0      0      0      0      0      0      0 "
+    "     0      0      0      0      0      0      0 \n"
+    "Node    0, zone   Normal, type      Movable      1      2      3      4      5      6      7 "
+    "     8      9     10     11     12     13     14 \n"
+    "Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0 "
+    "     0      0      0      0      0      0      0 \n"
+    "Node    0, zone   Normal, type   HighAtomic      0      0      0      0      0      0      0 "
+    "     0      0      0      0      0      0      0 \n"
+    "Node    0, zone   Normal, type          CMA      0      0      0      0      0      0      0 "
+    "     0      0      0      0      0      0      0 \n"
+    "Node    0, zone   Normal, type      Isolate      0      0      0      0      0      0      0 "
+    "     0      0      0      0      0      0      0 \n"
+    "\n"
+    "Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic          CMA "
+    "     Isolate \n"
+    "Node 0, zone   Normal            3           40            1            0            8 "
+    "           0 \n";
 
 static void test_fourteen_orders(void **state)
 {
@@ -409,60 +413,60 @@ static void test_fourteen_orders(void **state)
 /* CONFIG_PAGE_OWNER with page_owner=on: "Number of mixed blocks" after the block counts, in
  * each node block; sparse node ids (0 and 2). No public capture exists. */
 static const char mixed[] =
-	"Page block order: 9\n"
-	"Pages per block:  512\n"
-	"\n"
-	"Free pages count per migrate type at order       0      1      2      3      4      5      6 "
-	"     7      8      9     10 \n"
-	"Node    0, zone    DMA32, type    Unmovable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone    DMA32, type      Movable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone    DMA32, type  Reclaimable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone    DMA32, type   HighAtomic      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone    DMA32, type      Isolate      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type    Unmovable      5      4      3      2      1      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type      Movable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type   HighAtomic      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    0, zone   Normal, type      Isolate      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"\n"
-	"Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
-	"Node 0, zone    DMA32            1          700            0            0            0 \n"
-	"Node 0, zone   Normal           60          300           12            0            0 \n"
-	"\n"
-	"Number of mixed blocks    Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
-	"Node 0, zone    DMA32            0            3            0            0            0 \n"
-	"Node 0, zone   Normal            7           11            2            0            0 \n"
-	"Page block order: 9\n"
-	"Pages per block:  512\n"
-	"\n"
-	"Free pages count per migrate type at order       0      1      2      3      4      5      6 "
-	"     7      8      9     10 \n"
-	"Node    2, zone   Normal, type    Unmovable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    2, zone   Normal, type      Movable      9      8      7      6      5      4      3 "
-	"     2      1      0     42 \n"
-	"Node    2, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    2, zone   Normal, type   HighAtomic      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"Node    2, zone   Normal, type      Isolate      0      0      0      0      0      0      0 "
-	"     0      0      0      0 \n"
-	"\n"
-	"Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
-	"Node 2, zone   Normal           20         1000            5            0            0 \n"
-	"\n"
-	"Number of mixed blocks    Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
-	"Node 2, zone   Normal            1            0            0            0            0 \n";
+    "Page block order: 9\n"
+    "Pages per block:  512\n"
+    "\n"
+    "Free pages count per migrate type at order       0      1      2      3      4      5      6 "
+    "     7      8      9     10 \n"
+    "Node    0, zone    DMA32, type    Unmovable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone    DMA32, type      Movable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone    DMA32, type  Reclaimable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone    DMA32, type   HighAtomic      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone    DMA32, type      Isolate      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type    Unmovable      5      4      3      2      1      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type      Movable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type   HighAtomic      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    0, zone   Normal, type      Isolate      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "\n"
+    "Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
+    "Node 0, zone    DMA32            1          700            0            0            0 \n"
+    "Node 0, zone   Normal           60          300           12            0            0 \n"
+    "\n"
+    "Number of mixed blocks    Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
+    "Node 0, zone    DMA32            0            3            0            0            0 \n"
+    "Node 0, zone   Normal            7           11            2            0            0 \n"
+    "Page block order: 9\n"
+    "Pages per block:  512\n"
+    "\n"
+    "Free pages count per migrate type at order       0      1      2      3      4      5      6 "
+    "     7      8      9     10 \n"
+    "Node    2, zone   Normal, type    Unmovable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    2, zone   Normal, type      Movable      9      8      7      6      5      4      3 "
+    "     2      1      0     42 \n"
+    "Node    2, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    2, zone   Normal, type   HighAtomic      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "Node    2, zone   Normal, type      Isolate      0      0      0      0      0      0      0 "
+    "     0      0      0      0 \n"
+    "\n"
+    "Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
+    "Node 2, zone   Normal           20         1000            5            0            0 \n"
+    "\n"
+    "Number of mixed blocks    Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
+    "Node 2, zone   Normal            1            0            0            0            0 \n";
 
 static void test_mixed_blocks(void **state)
 {
@@ -573,8 +577,8 @@ static void expect_error(const char *in, int err, unsigned line, const char *rea
 }
 
 /* A small valid node block: 2 orders, types A B, zones Z1 Z2. */
-#define HEAD "Page block order: 9\nPages per block:  512\n\n"
-#define FH   "Free pages count per migrate type at order       0      1 \n"
+#define HEAD	"Page block order: 9\nPages per block:  512\n\n"
+#define FH	"Free pages count per migrate type at order       0      1 \n"
 #define F(z, t) "Node    0, zone " z ", type " t "      1      2 \n"
 #define BH	"\nNumber of blocks type             A            B \n"
 #define B(z)	"Node 0, zone " z "            1            2 \n"
@@ -598,8 +602,8 @@ static void test_errors(void **state)
 	expect_error(HEAD "x\n", -EINVAL, 4, "Free pages count");
 	expect_error("Page block order: 9\nPages per block:  512\nFree\n", -EINVAL, 3,
 		     "empty line");
-	expect_error(HEAD "Free pages count per migrate type at order       0      2 \n", -EINVAL, 4,
-		     "where order 1 belongs");
+	expect_error(HEAD "Free pages count per migrate type at order       0      2 \n", -EINVAL,
+		     4, "where order 1 belongs");
 	expect_error(HEAD "Free pages count per migrate type at order \n", -EINVAL, 4, "no orders");
 	expect_error(HEAD "Free pages count per migrate type at order\t0\n", -EINVAL, 4,
 		     "expected a space");
@@ -770,21 +774,21 @@ static void test_hostile_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_all_fixtures_round_trip),
-		cmocka_unit_test(test_lkml_fb_310_two_nodes),
-		cmocka_unit_test(test_lkml_fb_40_six_digit_counts),
-		cmocka_unit_test(test_local_618_values),
-		cmocka_unit_test(test_xilinx_order10_cma),
-		cmocka_unit_test(test_vendor_order_and_four_types),
-		cmocka_unit_test(test_capped_counts),
-		cmocka_unit_test(test_null_type_name),
-		cmocka_unit_test(test_fourteen_orders),
-		cmocka_unit_test(test_mixed_blocks),
-		cmocka_unit_test(test_wide_fields),
-		cmocka_unit_test(test_lenient_whitespace),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_hostile_input),
+	    cmocka_unit_test(test_all_fixtures_round_trip),
+	    cmocka_unit_test(test_lkml_fb_310_two_nodes),
+	    cmocka_unit_test(test_lkml_fb_40_six_digit_counts),
+	    cmocka_unit_test(test_local_618_values),
+	    cmocka_unit_test(test_xilinx_order10_cma),
+	    cmocka_unit_test(test_vendor_order_and_four_types),
+	    cmocka_unit_test(test_capped_counts),
+	    cmocka_unit_test(test_null_type_name),
+	    cmocka_unit_test(test_fourteen_orders),
+	    cmocka_unit_test(test_mixed_blocks),
+	    cmocka_unit_test(test_wide_fields),
+	    cmocka_unit_test(test_lenient_whitespace),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_hostile_input),
 	};
 	return cmocka_run_group_tests_name("pagetypeinfo", tests, NULL, NULL);
 }
