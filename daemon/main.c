@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "assets.h"
+#include "capture.h"
 #include "history.h"
 #include "http.h"
 #include "log.h"
@@ -27,6 +28,7 @@ struct options {
 	struct pi_http_opts http;
 	const char *listen;
 	double history_seconds;
+	const char *capture_dir;
 	bool once;
 };
 
@@ -58,7 +60,11 @@ static void usage(FILE *f)
 	    "  --clock-ticks HZ             USER_HZ of that machine (default: this machine's)\n"
 	    "  --http-threads N             HTTP worker threads (default 2)\n"
 	    "  --max-connections N          concurrent HTTP connections (default 256)\n"
+	    "  --history SECONDS            history kept in memory for /api/v1/history\n"
+	    "                               (default 3600; 0 disables it)\n"
 	    "  --once                       take one sample, print /api/v1/snapshot, exit\n"
+	    "  --capture DIR                copy the procfs sources into DIR (a procfs tree\n"
+	    "                               that --procfs-root replays), then exit\n"
 	    "  -v, --verbose                log debug messages\n"
 	    "  -h, --help                   this text\n"
 	    "  -V, --version                print the version\n",
@@ -106,6 +112,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		OPT_MAXCONN,
 		OPT_ONCE,
 		OPT_HISTORY,
+		OPT_CAPTURE,
 	};
 	static const struct option longopts[] = {
 	    {"procfs-root", required_argument, NULL, OPT_ROOT},
@@ -118,6 +125,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	    {"http-threads", required_argument, NULL, OPT_THREADS},
 	    {"max-connections", required_argument, NULL, OPT_MAXCONN},
 	    {"once", no_argument, NULL, OPT_ONCE},
+	    {"history", required_argument, NULL, OPT_HISTORY},
+	    {"capture", required_argument, NULL, OPT_CAPTURE},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -175,6 +184,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ONCE:
 			o->once = true;
+			break;
+		case OPT_CAPTURE:
+			o->capture_dir = optarg;
 			break;
 		case OPT_HISTORY:
 			r = parse_seconds(optarg, 0, &o->history_seconds);
@@ -283,6 +295,15 @@ int main(int argc, char **argv)
 	if (r != 0)
 		return r > 0 ? 0 : 2;
 	signal(SIGPIPE, SIG_IGN);
+	if (opt.capture_dir) {
+		r = pi_capture(opt.sampler.root, opt.capture_dir, opt.sampler.max_file_bytes);
+		if (r < 0)
+			pi_log(PI_LOG_ERR, "capture into %s: %s", opt.capture_dir, strerror(-r));
+		else
+			pi_log(PI_LOG_INFO, "captured %d of %d sources into %s", r, PI_SRC_COUNT,
+			       opt.capture_dir);
+		return r > 0 ? 0 : 1;
+	}
 	if (pi_sampler_new(&opt.sampler, &d.sampler) < 0)
 		return 1;
 	if (opt.once) {

@@ -185,6 +185,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (resp.allow)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp.allow);
+	if (resp.disposition)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, resp.disposition);
 	ret = MHD_queue_response(c, (unsigned)resp.status, r);
 	MHD_destroy_response(r);
 	return ret;

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "docs.h"
+#include "tar.h"
 
 #define MAX_QUERY_LEN 512
 
@@ -193,6 +194,47 @@ static void history(struct pi_history *h, const struct pi_req *r, struct pi_resp
 	json(out, doc, 200);
 }
 
+/* The current model rendered back into a procfs tree, as a tar: proc/<file>. Sources without
+ * data are left out; "--procfs-root" replays the unpacked tree. */
+static void capture_tar(struct pi_pages *p, struct pi_resp *out)
+{
+	uint64_t mtime = (uint64_t)p->snap->sampled_at;
+	struct pi_buf tar;
+	int r;
+
+	pi_buf_init(&tar, 512u << 20);
+	r = pi_tar_dir(&tar, "proc/", mtime);
+	if (r == 0)
+		r = pi_tar_dir(&tar, "proc/pressure/", mtime);
+	for (size_t i = 0; r == 0 && i < sizeof(proc_files) / sizeof(proc_files[0]); i++) {
+		enum pi_src src = proc_files[i];
+		char name[64];
+		int status;
+		struct pi_blob *b;
+
+		if (!p->snap->data[src])
+			continue;
+		b = pi_pages_proc(p, src, &status);
+		if (!b)
+			continue;
+		snprintf(name, sizeof(name), "proc/%s", pi_src_names[src]);
+		r = pi_tar_file(&tar, name, b->data, b->len, mtime);
+		pi_blob_unref(b);
+	}
+	if (r == 0)
+		r = pi_tar_end(&tar);
+	if (r < 0) {
+		pi_buf_fini(&tar);
+		error(out, 500, "cannot build the archive");
+		return;
+	}
+	out->status = 200;
+	out->ctype = "application/x-tar";
+	out->body = pi_blob_new(tar.data, tar.len, 200);
+	out->disposition = "attachment; filename=\"procintro-capture.tar\"";
+	pi_buf_fini(&tar);
+}
+
 void pi_route(struct pi_pages *p, const struct pi_route_ctx *ctx, const struct pi_req *r,
 	      struct pi_resp *out)
 {
@@ -231,6 +273,10 @@ void pi_route(struct pi_pages *p, const struct pi_route_ctx *ctx, const struct p
 	}
 	if (!strcmp(r->url, "/api/v1/kallsyms/lookup")) {
 		lookup(p, r, out);
+		return;
+	}
+	if (!strcmp(r->url, "/api/v1/capture.tar")) {
+		capture_tar(p, out);
 		return;
 	}
 	if (!strcmp(r->url, "/api/v1/history")) {

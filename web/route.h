@@ -31,7 +31,8 @@ struct pi_resp {
 	int status;
 	struct pi_blob *body; /* a reference the caller releases; NULL only on out of memory */
 	const char *ctype;
-	const char *allow; /* value of an Allow header, or NULL */
+	const char *allow;	 /* value of an Allow header, or NULL */
+	const char *disposition; /* value of a Content-Disposition header, or NULL */
 };
 
 /* Does this request take a body (so the server should collect it before routing)? */
