@@ -2,19 +2,19 @@
  *
  * Address order. /proc/kallsyms is mostly sorted already: the core kernel symbols come in
  * address order, module symbols follow in each module's ELF symtab order (unsorted), pseudo
- * modules last. So the longest non-decreasing run is kept as it is, the other symbols are sorted
- * with a stable LSD radix sort over the address bits that vary, and the two are merged. When
- * the whole file is one run (modern kernels without modules) no permutation is stored at all.
- * Order is (address, file position), so the first symbol in file order comes first among
- * equal addresses.
+ * modules last. So the longest non-decreasing run of k->syms is searched in place, and only
+ * the other symbols are copied and sorted (stable LSD radix sort over the address bits that
+ * vary). A lookup searches both and prefers, among equal addresses, the first in file order.
+ * On a modern kernel without modules the whole file is one run: nothing is sorted or copied.
  *
  * Names. An open-addressing table keyed by pi_ksym.name_hash (computed by the parser while it
- * scanned the name), keeping the first symbol in file order for each name.
+ * scanned the name), keeping the first symbol in file order for each name. Slots are 32 bits:
+ * the symbol index + 1 in the low bits, the top bits of the hash as a tag above it.
  *
- * Built on first use (the index is otherwise immutable; publication is a lock-free
- * compare-and-swap, so concurrent readers are safe): the name-sorted permutation for
- * pi_ksymidx_prefix and the per-module address order pi_ksymidx_size falls back to when the
- * next higher symbol belongs to another module. */
+ * Both are built in one pass over k->syms. Built on first use instead (the index is otherwise
+ * immutable; publication is a lock-free compare-and-swap, so concurrent readers are safe): the
+ * name-sorted permutation for pi_ksymidx_prefix, and the per-module address order
+ * pi_ksymidx_size falls back to when the next higher symbol belongs to another module. */
 #include "ksymidx.h"
 
 #include <errno.h>
@@ -23,61 +23,57 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct modorder {
-	size_t *start;	/* nmodules + 1: module m owns perm[start[m] .. start[m + 1]) */
-	uint32_t *perm; /* symbol indexes grouped by module, each group in (addr, file) order */
-};
-
-struct pi_ksymidx {
-	const struct pi_kallsyms *k;
-	size_t n;
-	bool hidden;
-	uint64_t *addr;	  /* n addresses in (addr, file) order; NULL: k->syms is already sorted */
-	uint32_t *perm;	  /* n symbol indexes in that order; NULL with addr */
-	uint64_t *modmax; /* nmodules: the highest address in each module */
-	uint64_t *htab;	  /* (name_hash << 32) | (index + 1); 0 = empty slot */
-	size_t hmask;
-	_Atomic(struct modorder *) mo;
-	_Atomic(uint32_t *) byname; /* n symbol indexes in (name, file) order */
-};
+#define PI_KSYMIDX_MAX (1u << 28) /* symbols; leaves >= 4 tag bits in a name slot */
 
 struct rec {
 	uint64_t a;
 	uint32_t i;
 };
 
-static inline uint64_t pos_addr(const struct pi_ksymidx *x, size_t pos)
-{
-	return x->addr ? x->addr[pos] : x->k->syms[pos].addr;
-}
+struct modorder {
+	size_t *start;	 /* nmodules + 1: module m owns recs[start[m] .. start[m + 1]) */
+	struct rec *recs; /* every symbol grouped by module, each group in (addr, file) order */
+};
 
-static inline size_t pos_idx(const struct pi_ksymidx *x, size_t pos)
+struct pi_ksymidx {
+	const struct pi_kallsyms *k;
+	size_t n;
+	bool hidden;
+	size_t rs, re;	  /* k->syms[rs .. re): the longest run already in address order */
+	size_t nrest;	  /* the other symbols, */
+	struct rec *rest; /* in (addr, file) order */
+	uint64_t *modmax; /* nmodules: the highest address in each module */
+	uint32_t *htab;	  /* (tag << ibits) | (index + 1); 0 = empty slot */
+	size_t hmask;
+	unsigned ibits;
+	_Atomic(struct modorder *) mo;
+	_Atomic(uint32_t *) byname; /* n symbol indexes in (name, file) order */
+};
+
+static void modorder_free(struct modorder *mo)
 {
-	return x->perm ? x->perm[pos] : pos;
+	if (!mo)
+		return;
+	free(mo->start);
+	free(mo->recs);
+	free(mo);
 }
 
 struct pi_ksymidx *pi_ksymidx_free(struct pi_ksymidx *x)
 {
-	struct modorder *mo;
-
 	if (!x)
 		return NULL;
-	mo = atomic_load(&x->mo);
-	if (mo) {
-		free(mo->start);
-		free(mo->perm);
-		free(mo);
-	}
+	modorder_free(atomic_load(&x->mo));
 	free(atomic_load(&x->byname));
 	free(x->htab);
 	free(x->modmax);
-	free(x->perm);
-	free(x->addr);
+	free(x->rest);
 	free(x);
 	return NULL;
 }
 
-/* Stable sort of r[0..n) by address; returns the array holding the result (r or tmp). */
+/* Stable sort of r[0..n) by address; returns the array holding the result (r or tmp), or NULL
+ * when out of memory. */
 static struct rec *sort_recs(struct rec *r, struct rec *tmp, size_t n)
 {
 	enum { BITS = 11, NB = 1 << BITS };
@@ -130,132 +126,114 @@ static struct rec *sort_recs(struct rec *r, struct rec *tmp, size_t n)
 	return r;
 }
 
-/* One pass for the longest sorted run and each module's highest address, then sort the rest
- * and merge. */
-static int build_addr(struct pi_ksymidx *x)
-{
-	const struct pi_ksym *syms = x->k->syms;
-	size_t n = x->n, rs = 0, rlen = 0, cur = 0, i, j, o, nrest;
-	struct rec *rest = NULL, *tmp = NULL, *sorted;
-	int r = -ENOMEM;
-
-	for (i = 0; i < n; i++) {
-		uint64_t a = syms[i].addr;
-
-		if (a > x->modmax[syms[i].module])
-			x->modmax[syms[i].module] = a;
-		if (i && a < syms[i - 1].addr) {
-			if (i - cur > rlen) {
-				rs = cur;
-				rlen = i - cur;
-			}
-			cur = i;
-		}
-	}
-	if (n - cur > rlen) {
-		rs = cur;
-		rlen = n - cur;
-	}
-	if (rlen == n)
-		return 0; /* already in order: positions are symbol indexes */
-
-	nrest = n - rlen;
-	rest = malloc(nrest * sizeof(*rest));
-	tmp = malloc(nrest * sizeof(*tmp));
-	x->addr = malloc(n * sizeof(*x->addr));
-	x->perm = malloc(n * sizeof(*x->perm));
-	if (!rest || !tmp || !x->addr || !x->perm)
-		goto out;
-	for (i = 0, o = 0; i < n; i++) {
-		if (i == rs)
-			i += rlen;
-		if (i == n)
-			break;
-		rest[o].a = syms[i].addr;
-		rest[o].i = (uint32_t)i;
-		o++;
-	}
-	sorted = sort_recs(rest, tmp, nrest);
-	if (!sorted)
-		goto out;
-	/* Merge the run [rs, rs + rlen) with the sorted rest by (addr, index). */
-	for (i = rs, j = 0, o = 0; i < rs + rlen && j < nrest; o++) {
-		uint64_t a = syms[i].addr;
-
-		if (a < sorted[j].a || (a == sorted[j].a && i < sorted[j].i)) {
-			x->addr[o] = a;
-			x->perm[o] = (uint32_t)i++;
-		} else {
-			x->addr[o] = sorted[j].a;
-			x->perm[o] = sorted[j++].i;
-		}
-	}
-	for (; i < rs + rlen; i++, o++) {
-		x->addr[o] = syms[i].addr;
-		x->perm[o] = (uint32_t)i;
-	}
-	for (; j < nrest; j++, o++) {
-		x->addr[o] = sorted[j].a;
-		x->perm[o] = sorted[j].i;
-	}
-	r = 0;
-out:
-	free(rest);
-	free(tmp);
-	return r;
-}
-
 static inline bool same_name(const struct pi_kallsyms *k, const struct pi_ksym *s, const char *name,
 			     size_t len)
 {
 	return s->name_len == len && memcmp(k->text + s->name_off, name, len) == 0;
 }
 
-static int build_names(struct pi_ksymidx *x)
+/* The one pass over k->syms: module check, per-module maximum, longest sorted run, names. */
+static int scan_syms(struct pi_ksymidx *x)
 {
 	const struct pi_kallsyms *k = x->k;
-	size_t cap = 16, i;
+	const struct pi_ksym *syms = k->syms;
+	size_t n = x->n, i, cur = 0, best = 0, bestlen = 0, cap = 16, ahead;
+	uint32_t *tab, imask;
+	unsigned ib;
+	uint64_t prev = 0;
 
-	while (cap < x->n + x->n / 2)
+	while (cap < n + n / 2)
 		cap *= 2;
-	x->htab = calloc(cap, sizeof(*x->htab));
-	if (!x->htab)
+	tab = x->htab = calloc(cap, sizeof(*x->htab));
+	if (!tab)
 		return -ENOMEM;
 	x->hmask = cap - 1;
-	for (i = 0; i < x->n; i++) {
-		const struct pi_ksym *s = &k->syms[i];
-		uint32_t h = s->name_hash;
+	ib = x->ibits = 64 - (unsigned)__builtin_clzll((uint64_t)n | 1);
+	imask = (uint32_t)((1ULL << ib) - 1);
+	ahead = n > 16 ? n - 16 : 0;
+	for (i = 0; i < n; i++) {
+		const struct pi_ksym *s = &syms[i];
+		uint32_t h = s->name_hash, tag = (uint32_t)((uint64_t)h >> ib), e;
+		size_t slot = h & x->hmask;
+		uint64_t a = s->addr;
 
 		/* Inserts are independent cache misses: fetch a few slots ahead. */
-		if (i + 16 < x->n)
-			__builtin_prefetch(&x->htab[k->syms[i + 16].name_hash & x->hmask], 1);
-		size_t slot = h & x->hmask;
-		uint64_t e;
-
-		while ((e = x->htab[slot])) {
-			if ((uint32_t)(e >> 32) == h &&
-			    same_name(k, &k->syms[(uint32_t)e - 1], k->text + s->name_off,
-				      s->name_len))
+		if (i < ahead)
+			__builtin_prefetch(&tab[syms[i + 16].name_hash & x->hmask], 1);
+		if (s->module >= k->nmodules)
+			return -EINVAL;
+		if (a > x->modmax[s->module])
+			x->modmax[s->module] = a;
+		if (a < prev) {
+			if (i - cur > bestlen) {
+				best = cur;
+				bestlen = i - cur;
+			}
+			cur = i;
+		}
+		prev = a;
+		while ((e = tab[slot])) {
+			if (e >> ib == tag &&
+			    same_name(k, &syms[(e & imask) - 1], k->text + s->name_off, s->name_len))
 				goto next; /* keep the first in file order */
 			slot = (slot + 1) & x->hmask;
 		}
-		x->htab[slot] = (uint64_t)h << 32 | (uint64_t)(i + 1);
+		tab[slot] = tag << ib | (uint32_t)(i + 1);
 	next:;
 	}
+	if (n - cur > bestlen) {
+		best = cur;
+		bestlen = n - cur;
+	}
+	x->rs = best;
+	x->re = best + bestlen;
 	return 0;
+}
+
+/* Copy and sort the symbols outside the run. */
+static int build_rest(struct pi_ksymidx *x)
+{
+	const struct pi_ksym *syms = x->k->syms;
+	struct rec *r, *tmp, *sorted;
+	size_t i, o = 0;
+
+	x->nrest = x->n - (x->re - x->rs);
+	if (x->nrest == 0)
+		return 0;
+	r = malloc(x->nrest * sizeof(*r));
+	tmp = malloc(x->nrest * sizeof(*tmp));
+	if (!r || !tmp)
+		goto nomem;
+	for (i = 0; i < x->n; i++) {
+		if (i == x->rs)
+			i = x->re;
+		if (i == x->n)
+			break;
+		r[o].a = syms[i].addr;
+		r[o].i = (uint32_t)i;
+		o++;
+	}
+	sorted = sort_recs(r, tmp, x->nrest);
+	if (!sorted)
+		goto nomem;
+	x->rest = sorted;
+	free(sorted == r ? tmp : r);
+	return 0;
+nomem:
+	free(r);
+	free(tmp);
+	return -ENOMEM;
 }
 
 int pi_ksymidx_new(const struct pi_kallsyms *k, struct pi_ksymidx **ret)
 {
 	struct pi_ksymidx *x;
-	size_t i;
 	int r;
 
-	if (k->n >= UINT32_MAX || k->nmodules == 0)
+	if (k->nmodules == 0 || k->nmodules > UINT16_MAX + 1u)
 		return -EINVAL;
-	for (i = 0; i < k->n; i++)
-		if (k->syms[i].module >= k->nmodules)
-			return -EINVAL;
+	if (k->n >= PI_KSYMIDX_MAX)
+		return -E2BIG;
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
@@ -267,9 +245,9 @@ int pi_ksymidx_new(const struct pi_kallsyms *k, struct pi_ksymidx **ret)
 		r = -ENOMEM;
 		goto fail;
 	}
-	if (!x->hidden && (r = build_addr(x)) < 0)
+	if ((r = scan_syms(x)) < 0)
 		goto fail;
-	if ((r = build_names(x)) < 0)
+	if (!x->hidden && (r = build_rest(x)) < 0)
 		goto fail;
 	*ret = x;
 	return 0;
@@ -278,15 +256,16 @@ fail:
 	return r;
 }
 
-/* First position in [0, n) whose address is > a. */
-static size_t upper_bound(const struct pi_ksymidx *x, uint64_t a)
+/* In the run: the first index in [x->rs, x->re) whose address is > a. */
+static size_t run_upper(const struct pi_ksymidx *x, uint64_t a)
 {
-	size_t lo = 0, hi = x->n;
+	const struct pi_ksym *syms = x->k->syms;
+	size_t lo = x->rs, hi = x->re;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (pos_addr(x, mid) <= a)
+		if (syms[mid].addr <= a)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -294,15 +273,48 @@ static size_t upper_bound(const struct pi_ksymidx *x, uint64_t a)
 	return lo;
 }
 
-/* First position in [0, hi) whose address is >= a. */
-static size_t lower_bound(const struct pi_ksymidx *x, uint64_t a, size_t hi)
+/* In the run: the first index in [x->rs, hi) whose address is >= a. */
+static size_t run_lower(const struct pi_ksymidx *x, uint64_t a, size_t hi)
+{
+	const struct pi_ksym *syms = x->k->syms;
+	size_t lo = x->rs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (syms[mid].addr < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* First position in r[0..n) whose address is > a. */
+static size_t rec_upper(const struct rec *r, size_t n, uint64_t a)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].a <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* First position in r[0..hi) whose address is >= a. */
+static size_t rec_lower(const struct rec *r, size_t hi, uint64_t a)
 {
 	size_t lo = 0;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (pos_addr(x, mid) < a)
+		if (r[mid].a < a)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -312,31 +324,42 @@ static size_t lower_bound(const struct pi_ksymidx *x, uint64_t a, size_t hi)
 
 int pi_ksymidx_by_addr(const struct pi_ksymidx *x, uint64_t addr, size_t *ret_idx)
 {
-	size_t j;
+	const struct pi_ksym *syms = x->k->syms;
+	size_t i, j, ri = SIZE_MAX, qi = SIZE_MAX;
+	uint64_t ra = 0, qa = 0;
 
 	if (x->hidden)
 		return -ENOENT;
-	j = upper_bound(x, addr);
-	if (j == 0)
+	i = run_upper(x, addr);
+	if (i > x->rs)
+		ra = syms[i - 1].addr;
+	j = rec_upper(x->rest, x->nrest, addr);
+	if (j > 0)
+		qa = x->rest[j - 1].a;
+	if (i == x->rs && j == 0)
 		return -ENOENT;
-	*ret_idx = pos_idx(x, lower_bound(x, pos_addr(x, j - 1), j - 1));
+	/* The greater address wins; on a tie the first in file order. */
+	if (i > x->rs && (j == 0 || ra >= qa))
+		ri = run_lower(x, ra, i - 1);
+	if (j > 0 && (i == x->rs || qa >= ra))
+		qi = x->rest[rec_lower(x->rest, j - 1, qa)].i;
+	*ret_idx = ri < qi ? ri : qi;
 	return 0;
 }
 
 int pi_ksymidx_by_name(const struct pi_ksymidx *x, const char *name, size_t len, size_t *ret_idx)
 {
 	const struct pi_kallsyms *k = x->k;
-	uint32_t h;
+	uint32_t h, tag, e, imask = (uint32_t)((1ULL << x->ibits) - 1);
 	size_t slot;
-	uint64_t e;
 
 	if (len == 0 || len > UINT16_MAX)
 		return -ENOENT;
 	h = pi_ksym_hash(name, len);
+	tag = (uint32_t)((uint64_t)h >> x->ibits);
 	for (slot = h & x->hmask; (e = x->htab[slot]); slot = (slot + 1) & x->hmask) {
-		if ((uint32_t)(e >> 32) == h &&
-		    same_name(k, &k->syms[(uint32_t)e - 1], name, len)) {
-			*ret_idx = (uint32_t)e - 1;
+		if (e >> x->ibits == tag && same_name(k, &k->syms[(e & imask) - 1], name, len)) {
+			*ret_idx = (e & imask) - 1;
 			return 0;
 		}
 	}
@@ -347,34 +370,45 @@ static struct modorder *build_modorder(const struct pi_ksymidx *x)
 {
 	const struct pi_kallsyms *k = x->k;
 	struct modorder *mo = calloc(1, sizeof(*mo));
-	size_t *cur = NULL, m, pos;
+	struct rec *tmp = NULL;
+	size_t *cur = NULL, m, i, n = x->n ? x->n : 1;
 
 	if (!mo)
 		return NULL;
 	mo->start = calloc(k->nmodules + 1, sizeof(*mo->start));
-	mo->perm = malloc((x->n ? x->n : 1) * sizeof(*mo->perm));
+	mo->recs = malloc(n * sizeof(*mo->recs));
+	tmp = malloc(n * sizeof(*tmp));
 	cur = malloc(k->nmodules * sizeof(*cur));
-	if (!mo->start || !mo->perm || !cur)
+	if (!mo->start || !mo->recs || !tmp || !cur)
 		goto fail;
-	for (pos = 0; pos < x->n; pos++)
-		mo->start[k->syms[pos].module + 1]++;
+	for (i = 0; i < x->n; i++)
+		mo->start[k->syms[i].module + 1]++;
 	for (m = 0; m < k->nmodules; m++) {
 		mo->start[m + 1] += mo->start[m];
 		cur[m] = mo->start[m];
 	}
-	/* A stable partition of the address order keeps (addr, file) order inside each module. */
-	for (pos = 0; pos < x->n; pos++) {
-		size_t i = pos_idx(x, pos);
+	for (i = 0; i < x->n; i++) {
+		struct rec *r = &mo->recs[cur[k->syms[i].module]++];
 
-		mo->perm[cur[k->syms[i].module]++] = (uint32_t)i;
+		r->a = k->syms[i].addr;
+		r->i = (uint32_t)i;
 	}
+	for (m = 0; m < k->nmodules; m++) {
+		size_t s = mo->start[m], c = mo->start[m + 1] - s;
+		struct rec *sorted = sort_recs(mo->recs + s, tmp + s, c);
+
+		if (!sorted)
+			goto fail;
+		if (sorted != mo->recs + s)
+			memcpy(mo->recs + s, sorted, c * sizeof(*sorted));
+	}
+	free(tmp);
 	free(cur);
 	return mo;
 fail:
+	free(tmp);
 	free(cur);
-	free(mo->start);
-	free(mo->perm);
-	free(mo);
+	modorder_free(mo);
 	return NULL;
 }
 
@@ -391,9 +425,7 @@ static const struct modorder *get_modorder(const struct pi_ksymidx *cx)
 		return NULL;
 	if (!atomic_compare_exchange_strong_explicit(&x->mo, &exp, mo, memory_order_acq_rel,
 						     memory_order_acquire)) {
-		free(mo->start);
-		free(mo->perm);
-		free(mo);
+		modorder_free(mo);
 		return exp;
 	}
 	return mo;
@@ -403,8 +435,9 @@ uint64_t pi_ksymidx_size(const struct pi_ksymidx *x, size_t idx)
 {
 	const struct pi_ksym *syms = x->k->syms;
 	const struct modorder *mo;
-	uint64_t a;
-	size_t j, lo, hi;
+	uint64_t a, na = UINT64_MAX;
+	size_t i, j, s;
+	bool same = false;
 	unsigned m;
 
 	if (x->hidden || idx >= x->n)
@@ -414,23 +447,25 @@ uint64_t pi_ksymidx_size(const struct pi_ksymidx *x, size_t idx)
 	if (a >= x->modmax[m])
 		return 0; /* the last address of its module */
 	/* Usually the next higher symbol overall is in the same module. */
-	j = upper_bound(x, a);
-	if (syms[pos_idx(x, j)].module == m)
-		return pos_addr(x, j) - a;
+	i = run_upper(x, a);
+	if (i < x->re) {
+		na = syms[i].addr;
+		same = syms[i].module == m;
+	}
+	j = rec_upper(x->rest, x->nrest, a);
+	if (j < x->nrest && x->rest[j].a <= na) {
+		bool sm = syms[x->rest[j].i].module == m;
+
+		same = x->rest[j].a < na ? sm : same || sm;
+		na = x->rest[j].a;
+	}
+	if (same)
+		return na - a;
 	mo = get_modorder(x);
 	if (!mo)
 		return 0;
-	lo = mo->start[m];
-	hi = mo->start[m + 1];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (syms[mo->perm[mid]].addr <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return syms[mo->perm[lo]].addr - a;
+	s = mo->start[m];
+	return mo->recs[s + rec_upper(mo->recs + s, mo->start[m + 1] - s, a)].a - a;
 }
 
 /* Name order: bytes compared unsigned, a prefix before its extensions; ties in file order. */

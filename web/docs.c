@@ -1,10 +1,13 @@
 /* /healthz, /api/v1/iomem, /api/v1/kallsyms (+ lookup), /api/v1/snapshot, errors. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "docs.h"
 #include "docs_int.h"
 #include "jsonw.h"
+#include "kimage.h"
+#include "physmap.h"
 
 void pi_doc_stamp(cJSON *o, const struct pi_snapshot *s, enum pi_src src)
 {
@@ -82,6 +85,8 @@ static cJSON *iomem_node(const struct pi_iomem *m, long i, bool hidden)
 	return o;
 }
 
+static void physmap_fields(cJSON *o, cJSON *sum, const struct pi_snapshot *s);
+
 cJSON *pi_doc_iomem(const struct pi_snapshot *s)
 {
 	const struct pi_srcdata *d = s->data[PI_SRC_IOMEM];
@@ -111,7 +116,78 @@ cJSON *pi_doc_iomem(const struct pi_snapshot *s)
 	else
 		pi_jw_u64(sum, "system_ram_bytes", ram);
 	pi_jw_u64(sum, "resources", m->n);
+	physmap_fields(o, sum, s);
 	return o;
+}
+
+static void range_obj(cJSON *o, const char *key, const struct pi_range *r)
+{
+	cJSON *x;
+
+	if (!r->present) {
+		pi_jw_null(o, key);
+		return;
+	}
+	x = cJSON_CreateObject();
+	if (cJSON_IsArray(o))
+		cJSON_AddItemToArray(o, x);
+	else
+		cJSON_AddItemToObject(o, key, x);
+	pi_jw_addr(x, "start", r->start);
+	pi_jw_addr(x, "end", r->end);
+	pi_jw_u64(x, "size", r->end >= r->start ? r->end - r->start + 1 : 0);
+}
+
+/* Totals per kind, the kernel image, holes, and the zones laid over the map. */
+static void physmap_fields(cJSON *o, cJSON *sum, const struct pi_snapshot *s)
+{
+	struct pi_physmap pm;
+	cJSON *by, *ki, *a;
+
+	if (pi_physmap_build(s, &pm) < 0)
+		return;
+	by = cJSON_AddObjectToObject(sum, "by_kind");
+	for (int k = 0; k < PI_RES_KINDS; k++) {
+		cJSON *x = cJSON_AddObjectToObject(by, pi_res_kind_names[k]);
+
+		pi_jw_u64(x, "count", pm.count[k]);
+		if (pm.hidden)
+			pi_jw_null(x, "bytes");
+		else
+			pi_jw_u64(x, "bytes", pm.bytes[k]);
+	}
+	if (!pm.hidden) {
+		pi_jw_u64(sum, "hole_bytes", pm.hole_bytes);
+		pi_jw_addr(sum, "max_address", pm.max_addr);
+		pi_jw_u64(sum, "crash_kernel_bytes", pm.crash_kernel_bytes);
+	}
+	ki = cJSON_AddObjectToObject(o, "kernel_image");
+	for (int k = 0; k < PI_KIMG_SECS; k++)
+		if (pm.hidden)
+			pi_jw_null(ki, pi_kimage_sec_names[k]);
+		else
+			range_obj(ki, pi_kimage_sec_names[k], &pm.kimage[k]);
+	if (!pm.hidden && pm.kimage[PI_KIMG_CODE].present)
+		pi_jw_addr(ki, "physical_load_address", pm.kimage[PI_KIMG_CODE].start);
+	a = cJSON_AddArrayToObject(o, "holes");
+	for (size_t i = 0; i < pm.nholes; i++)
+		range_obj(a, NULL, &pm.holes[i]);
+	a = cJSON_AddArrayToObject(o, "zones");
+	for (size_t i = 0; i < pm.nzones; i++) {
+		const struct pi_zone_span *z = &pm.zones[i];
+		cJSON *x = cJSON_CreateObject();
+
+		pi_jw_i64(x, "node", z->node);
+		pi_jw_str(x, "zone", z->zone);
+		range_obj(x, "phys", &z->phys);
+		pi_jw_u64(x, "present_bytes", z->present_bytes);
+		if (pm.hidden || !z->phys.present)
+			pi_jw_null(x, "system_ram_bytes");
+		else
+			pi_jw_u64(x, "system_ram_bytes", z->ram_bytes);
+		cJSON_AddItemToArray(a, x);
+	}
+	pi_physmap_fini(&pm);
 }
 
 cJSON *pi_doc_kallsyms(const struct pi_snapshot *s)
@@ -120,6 +196,7 @@ cJSON *pi_doc_kallsyms(const struct pi_snapshot *s)
 	const struct pi_kallsyms *k;
 	uint64_t by_type[256] = {0};
 	cJSON *o, *t, *mods;
+
 
 	if (!d)
 		return NULL;
@@ -137,13 +214,59 @@ cJSON *pi_doc_kallsyms(const struct pi_snapshot *s)
 		if (by_type[c])
 			pi_jw_u64(t, key, by_type[c]);
 	}
-	mods = cJSON_AddArrayToObject(o, "modules");
-	for (size_t i = 1; i < k->nmodules; i++) {
-		cJSON *m = cJSON_CreateObject();
+	{
+		struct pi_kimage ki;
+		int r = pi_kimage_build(k, d->ksymidx, &ki);
+		cJSON *kern = cJSON_AddObjectToObject(o, "kernel");
 
-		pi_jw_strn(m, "name", k->text + k->modules[i].name_off, k->modules[i].name_len);
-		pi_jw_u64(m, "count", k->modules[i].count);
-		cJSON_AddItemToArray(mods, m);
+		if (r < 0 && r != -EACCES)
+			return o;
+		pi_jw_u64(kern, "address_bits", k->addr_width * 4u);
+		if (strcmp(ki.arch_guess, "x86_64") == 0)
+			pi_jw_str(kern, "architecture", ki.arch_guess);
+		else
+			pi_jw_null(kern, "architecture");
+		for (int sct = 0; sct < PI_KV_SECS; sct++) {
+			const struct pi_vrange *v = &ki.sec[sct];
+			cJSON *x;
+
+			if (!v->present) {
+				pi_jw_null(kern, pi_kvsec_names[sct]);
+				continue;
+			}
+			x = cJSON_AddObjectToObject(kern, pi_kvsec_names[sct]);
+			pi_jw_addr(x, "start", v->start);
+			pi_jw_addr(x, "end", v->end);
+			pi_jw_u64(x, "size", v->end - v->start);
+		}
+		if (ki.has_text)
+			pi_jw_addr(kern, "_text", ki.text);
+		else
+			pi_jw_null(kern, "_text");
+		if (ki.has_kaslr) {
+			char slide[24];
+
+			snprintf(slide, sizeof(slide), "%s0x%llx", ki.kaslr_slide < 0 ? "-" : "",
+				 (unsigned long long)(ki.kaslr_slide < 0 ? -(uint64_t)ki.kaslr_slide
+									 : (uint64_t)ki.kaslr_slide));
+			pi_jw_str(kern, "kaslr_slide", slide);
+		} else {
+			pi_jw_null(kern, "kaslr_slide");
+		}
+		mods = cJSON_AddArrayToObject(o, "modules");
+		for (size_t i = 0; i < ki.nmods; i++) {
+			const struct pi_kmod *km = &k->modules[ki.mods[i].module];
+			cJSON *m = cJSON_CreateObject();
+
+			pi_jw_strn(m, "name", k->text + km->name_off, km->name_len);
+			pi_jw_u64(m, "count", km->count);
+			if (!k->addresses_hidden && ki.mods[i].count) {
+				pi_jw_addr(m, "lowest", ki.mods[i].lo);
+				pi_jw_addr(m, "highest", ki.mods[i].hi);
+			}
+			cJSON_AddItemToArray(mods, m);
+		}
+		pi_kimage_fini(&ki);
 	}
 	return o;
 }
