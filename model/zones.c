@@ -16,6 +16,20 @@ bool pi_watermark_ok(int64_t free_pages, int64_t free_cma, unsigned order, int64
 	return free > (pi_i128)mark + protection;
 }
 
+uint64_t pi_watermark_headroom(int64_t free_pages, int64_t free_cma, unsigned order, int64_t mark,
+			       int64_t protection)
+{
+	/* The i-th allocation (from 0) passes iff free - i*2^k - (2^k - 1) - cma > mark + prot,
+	 * i.e. i*2^k < X with X = free - (2^k - 1) - cma - mark - prot: ceil(X / 2^k) of them. */
+	pi_i128 step = (pi_i128)1 << order;
+	pi_i128 x = (pi_i128)free_pages - (step - 1) - free_cma - mark - protection;
+
+	if (x <= 0)
+		return 0;
+	x = (x + step - 1) / step;
+	return x > (pi_i128)UINT64_MAX ? UINT64_MAX : (uint64_t)x;
+}
+
 static const struct pi_buddy_zone *find_buddy(const struct pi_buddyinfo *b, int node,
 					      const char *zone, size_t *ret_i)
 {
@@ -69,6 +83,56 @@ static bool suitable_block(const struct pi_zone_view *v, const struct pi_pagetyp
 	return false;
 }
 
+/* Free blocks of order >= k of a type the request may use, counted as order-k blocks. */
+static uint64_t usable_blocks(const struct pi_zone_view *v, const struct pi_pagetypeinfo *p,
+			      unsigned norders, unsigned k)
+{
+	uint64_t n = 0;
+
+	if (p && v->pt_free) {
+		for (unsigned t = 0; t < p->ntypes; t++) {
+			if (!pcp_type(p->types[v->pt_free[t].type]))
+				continue;
+			for (unsigned o = k; o < p->norders && o - k < 64; o++)
+				n += v->pt_free[t].counts[o].n << (o - k);
+		}
+		return n;
+	}
+	for (unsigned o = k; o < norders && o - k < 64; o++)
+		n += v->buddy->free[o] << (o - k);
+	return n;
+}
+
+static void fill_types(struct pi_zone_view *v, const struct pi_pagetypeinfo *p)
+{
+	if (!p || !v->pt_free)
+		return;
+	v->types.known = true;
+	for (unsigned t = 0; t < p->ntypes && t < PI_MAX_TYPES; t++) {
+		const struct pi_pt_free_row *r = &v->pt_free[t];
+
+		for (unsigned o = 0; o < p->norders && o < 64; o++) {
+			v->types.free_pages[r->type] += r->counts[o].n << o;
+			v->types.capped[r->type] |= r->counts[o].capped;
+		}
+		if (v->pt_blocks)
+			v->types.pageblocks[t] = v->pt_blocks->counts[t];
+	}
+}
+
+static void compute_unusable(struct pi_zone_view *v, unsigned norders)
+{
+	if (!v->derived)
+		return;
+	for (unsigned k = 0; k < norders && k < PI_MAX_ORDERS; k++) {
+		uint64_t suitable = 0;
+
+		for (unsigned o = k; o < norders && o - k < 64; o++)
+			suitable += v->buddy->free[o] << o;
+		v->headroom.unusable_pages[k] = v->derived->free_pages - suitable;
+	}
+}
+
 static void compute_alloc_ok(struct pi_zone_view *v, const struct pi_zone_view *all, size_t first,
 			     size_t count, const struct pi_snapshot *s, unsigned norders)
 {
@@ -100,13 +164,18 @@ static void compute_alloc_ok(struct pi_zone_view *v, const struct pi_zone_view *
 	free_cma = cma ? (int64_t)cma->value : 0;
 	for (unsigned k = 0; k < norders && k < PI_MAX_ORDERS; k++) {
 		bool block = k == 0 || suitable_block(v, p, norders, k);
+		uint64_t blocks = usable_blocks(v, p, norders, k), allowed;
 
 		for (int w = 0; w < PI_WMARK_COUNT; w++)
 			v->alloc_ok[w][k] =
 			    block && pi_watermark_ok((int64_t)z->pages_free.v, free_cma, k,
 						     (int64_t)marks[w]->v, prot);
+		allowed = pi_watermark_headroom((int64_t)z->pages_free.v, free_cma, k,
+						(int64_t)z->low.v, prot);
+		v->headroom.until_low[k] = allowed < blocks ? allowed : blocks;
 	}
 	v->alloc_ok_known = true;
+	v->headroom.known = true;
 }
 
 int pi_zones_build(const struct pi_snapshot *s, struct pi_zones *ret)
@@ -155,6 +224,8 @@ int pi_zones_build(const struct pi_snapshot *s, struct pi_zones *ret)
 		if (v->buddy)
 			v->derived = &bd->buddy_derived[bi];
 		find_pagetype(p, v);
+		fill_types(v, p);
+		compute_unusable(v, z.norders);
 		memset(v->alloc_ok, PI_UNKNOWN, sizeof(v->alloc_ok));
 	}
 	for (size_t i = 0; i < z.n;) {

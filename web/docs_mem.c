@@ -143,6 +143,66 @@ static void opt(cJSON *o, const char *key, const struct pi_opt_u64 *v)
 		pi_jw_null(o, key);
 }
 
+/* Headroom and migrate-type view of one zone (docs/api.md "Allocation headroom"). */
+static void headroom_fields(cJSON *z, const struct pi_zone_view *v, const struct pi_snapshot *s,
+			    unsigned norders, const struct pi_pagetypeinfo *p)
+{
+	uint64_t page = (uint64_t)s->page_size;
+	unsigned pb_order = p && p->nnodes ? p->nodes[0].pageblock_order : 9;
+	cJSON *h, *a;
+
+	if (v->derived) {
+		h = cJSON_AddObjectToObject(z, "headroom");
+		a = cJSON_AddArrayToObject(h, "unusable_bytes");
+		for (unsigned k = 0; k < norders; k++)
+			pi_jw_u64(a, NULL, v->headroom.unusable_pages[k] * page);
+		if (v->headroom.known) {
+			a = cJSON_AddArrayToObject(h, "allocations_until_low");
+			for (unsigned k = 0; k < norders; k++)
+				pi_jw_u64(a, NULL, v->headroom.until_low[k]);
+			pi_jw_u64(h, "pageblock_order", pb_order);
+			if (pb_order < norders)
+				pi_jw_u64(h, "huge_pages_until_low", v->headroom.until_low[pb_order]);
+		} else {
+			pi_jw_null(h, "allocations_until_low");
+		}
+		/* A 1 GiB page needs 2^(30 - log2(page)) contiguous free pages, which only blocks
+		 * of the largest order can form: an upper bound (adjacency is not visible). */
+		if (norders && page) {
+			unsigned top = norders - 1, gig = 0;
+
+			while (gig < 63 && ((uint64_t)1 << gig) * page < (1ull << 30))
+				gig++;
+			pi_jw_u64(h, "gigantic_pages_upper_bound",
+				  gig >= top && gig - top < 64
+				      ? v->buddy->free[top] / ((uint64_t)1 << (gig - top))
+				      : 0);
+		}
+	}
+	if (v->types.known) {
+		cJSON *m = cJSON_AddObjectToObject(z, "migrate"), *fb, *pb;
+		int movable = pi_pagetypeinfo_find_type(p, "Movable");
+
+		fb = cJSON_AddObjectToObject(m, "free_bytes");
+		for (unsigned t = 0; t < p->ntypes; t++)
+			pi_jw_u64(fb, p->types[t], v->types.free_pages[t] * page);
+		pb = cJSON_AddObjectToObject(m, "pageblock_bytes");
+		for (unsigned t = 0; t < p->ntypes; t++)
+			pi_jw_u64(pb, p->types[t],
+				  v->types.pageblocks[t] * p->nodes[0].pages_per_block * page);
+		if (movable >= 0) {
+			pi_jw_u64(m, "movable_free_bytes", v->types.free_pages[movable] * page);
+			pi_jw_u64(m, "movable_pageblock_bytes",
+				  v->types.pageblocks[movable] * p->nodes[0].pages_per_block * page);
+		}
+		for (unsigned t = 0; t < p->ntypes; t++)
+			if (v->types.capped[t]) {
+				pi_jw_bool(m, "lower_bound", 1);
+				break;
+			}
+	}
+}
+
 static void zone_fields(cJSON *z, const struct pi_zone_view *v, const struct pi_snapshot *s,
 			unsigned norders)
 {
@@ -187,6 +247,7 @@ static void zone_fields(cJSON *z, const struct pi_zone_view *v, const struct pi_
 	if (v->pt_free || v->pt_blocks)
 		pagetype_fields(cJSON_AddObjectToObject(z, "pagetype"), p, v->pt_free,
 				v->pt_blocks);
+	headroom_fields(z, v, s, norders, p);
 	if (!v->alloc_ok_known) {
 		pi_jw_null(z, "alloc_ok");
 	} else {
