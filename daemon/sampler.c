@@ -156,16 +156,26 @@ struct pi_snapshot *pi_sampler_sample(struct pi_sampler *s, bool all)
 	snap->page_size = s->o.page_size;
 	snap->clock_ticks = s->o.clock_ticks;
 	for (int i = 0; i < PI_SRC_COUNT; i++) {
+		/* Fast sources are read on every tick; slower ones once their period has passed,
+		 * with half a tick of slack so timer jitter never skips a read. */
 		if (all || !s->last || now >= s->next_due[i]) {
 			read_source(s, snap, (enum pi_src)i);
-			s->next_due[i] = now + period(s, (enum pi_src)i) - 0.001;
+			s->next_due[i] = now + period(s, (enum pi_src)i) - s->o.interval / 2;
 		} else {
 			snap->data[i] = pi_srcdata_ref(s->last->data[i]);
 			snap->status[i] = s->last->status[i];
 		}
 	}
+	/* Rates pair this stat with the previous one read; while stat is not re-read (it failed,
+	 * or its period is longer), the last pair is kept. */
 	if (s->last && s->last->data[PI_SRC_STAT] != snap->data[PI_SRC_STAT])
 		snap->prev_stat = pi_srcdata_ref(s->last->data[PI_SRC_STAT]);
+	else if (s->last)
+		snap->prev_stat = pi_srcdata_ref(s->last->prev_stat);
+	if (s->last && s->last->data[PI_SRC_SCHEDSTAT] != snap->data[PI_SRC_SCHEDSTAT])
+		snap->prev_schedstat = pi_srcdata_ref(s->last->data[PI_SRC_SCHEDSTAT]);
+	else if (s->last)
+		snap->prev_schedstat = pi_srcdata_ref(s->last->prev_schedstat);
 	pi_snapshot_unref(s->last);
 	s->last = pi_snapshot_ref(snap);
 	return snap;

@@ -26,6 +26,7 @@ struct pi_snapshot *pi_snapshot_unref(struct pi_snapshot *s)
 	for (int i = 0; i < PI_SRC_COUNT; i++)
 		pi_srcdata_unref(s->data[i]);
 	pi_srcdata_unref(s->prev_stat);
+	pi_srcdata_unref(s->prev_schedstat);
 	free(s);
 	return NULL;
 }

@@ -31,6 +31,7 @@ struct pi_snapshot {
 	struct pi_src_status status[PI_SRC_COUNT];
 	/* The previous sample's stat data (for rates), NULL on the first sample. */
 	struct pi_srcdata *prev_stat;
+	struct pi_srcdata *prev_schedstat; /* likewise, for run-queue latency */
 	long page_size;	  /* bytes */
 	long clock_ticks; /* USER_HZ */
 };

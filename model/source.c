@@ -16,6 +16,7 @@ const char *const pi_src_names[PI_SRC_COUNT] = {
     [PI_SRC_PRESSURE_CPU] = "pressure/cpu",
     [PI_SRC_PRESSURE_MEMORY] = "pressure/memory",
     [PI_SRC_PRESSURE_IO] = "pressure/io",
+    [PI_SRC_SCHEDSTAT] = "schedstat",
 };
 
 int pi_src_by_name(const char *name, size_t len)
@@ -28,8 +29,10 @@ int pi_src_by_name(const char *name, size_t len)
 
 bool pi_src_optional(enum pi_src s)
 {
-	/* PSI needs CONFIG_PSI (4.20+) and is disabled at boot on Debian kernels. */
-	return s == PI_SRC_PRESSURE_CPU || s == PI_SRC_PRESSURE_MEMORY || s == PI_SRC_PRESSURE_IO;
+	/* PSI needs CONFIG_PSI (4.20+) and is disabled at boot on Debian kernels; schedstat
+	 * needs CONFIG_SCHEDSTATS. */
+	return s == PI_SRC_PRESSURE_CPU || s == PI_SRC_PRESSURE_MEMORY || s == PI_SRC_PRESSURE_IO ||
+	       s == PI_SRC_SCHEDSTAT;
 }
 
 static uint64_t now_ns(void)
@@ -57,6 +60,9 @@ static void srcdata_clear(struct pi_srcdata *d)
 		break;
 	case PI_SRC_IOMEM:
 		pi_iomem_free(d->u.iomem);
+		break;
+	case PI_SRC_SCHEDSTAT:
+		pi_schedstat_free(d->u.schedstat);
 		break;
 	case PI_SRC_KALLSYMS:
 		pi_ksymidx_free(d->ksymidx);
@@ -117,6 +123,9 @@ int pi_srcdata_parse(enum pi_src src, char *buf, size_t len, double sampled_at,
 		buf = NULL; /* owned by the parser now, freed by it on failure */
 		if (r == 0)
 			r = pi_ksymidx_new(d->u.kallsyms, &d->ksymidx);
+		break;
+	case PI_SRC_SCHEDSTAT:
+		r = pi_schedstat_parse(buf, len, &d->u.schedstat, reterr);
 		break;
 	case PI_SRC_LOADAVG:
 		r = pi_loadavg_parse(buf, len, &d->u.loadavg, reterr);

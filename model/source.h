@@ -15,6 +15,7 @@
 #include "pagetypeinfo.h"
 #include "perr.h"
 #include "pressure.h"
+#include "schedstat.h"
 #include "stat.h"
 #include "zoneinfo.h"
 
@@ -29,6 +30,7 @@ enum pi_src {
 	PI_SRC_PRESSURE_CPU,
 	PI_SRC_PRESSURE_MEMORY,
 	PI_SRC_PRESSURE_IO,
+	PI_SRC_SCHEDSTAT,
 	PI_SRC_COUNT
 };
 
@@ -58,6 +60,7 @@ struct pi_srcdata {
 		struct pi_kallsyms *kallsyms;
 		struct pi_loadavg loadavg;
 		struct pi_pressure pressure;
+		struct pi_schedstat *schedstat;
 	} u;
 	struct pi_buddy_derived *buddy_derived; /* buddyinfo: one per zone */
 	struct pi_ksymidx *ksymidx;		/* kallsyms */

@@ -33,7 +33,7 @@
 #define PI_SCHEDSTAT_NAME_MAX 31 /* sched domain names: "SMT", "CLS", "MC", "PKG", "NUMA", ... */
 /* Longest cpumask text kept: 455 groups of "%08x," (14,560 CPU bits). NR_CPUS=8192 without
  * CPUMASK_OFFSTACK prints 2,303 bytes; longer is -E2BIG. */
-#define PI_SCHEDSTAT_MASK_MAX 4096
+#define PI_SCHEDSTAT_MASK_MAX	 4096
 #define PI_SCHEDSTAT_CPU_MIN_V14 12 /* cpu fields a version-14 kernel prints */
 #define PI_SCHEDSTAT_CPU_MIN	 9  /* cpu fields any other version must have at least */
 
@@ -61,32 +61,32 @@ enum pi_schedstat_cpu_field {
  *              lb_imbalance_task lb_imbalance_misfit lb_gained lb_hot_gained lb_nobusyq
  *              lb_nobusyg */
 enum pi_schedstat_dom_layout {
-	PI_SCHEDSTAT_DOM_OTHER = 0,	 /* field count or version not understood: raw fields only */
+	PI_SCHEDSTAT_DOM_OTHER = 0,	/* field count or version not understood: raw fields only */
 	PI_SCHEDSTAT_DOM_36_IDLE_FIRST, /* v14, v15: 36 fields, stride 8, idle busy newly-idle */
 	PI_SCHEDSTAT_DOM_36_BUSY_FIRST, /* v16 (6.10): 36 fields, stride 8, busy idle newly-idle */
-	PI_SCHEDSTAT_DOM_45,		 /* v17 (6.14), late v16: 45, stride 11, busy idle newly */
+	PI_SCHEDSTAT_DOM_45,		/* v17 (6.14), late v16: 45, stride 11, busy idle newly */
 };
 
 enum pi_schedstat_itype {
-	PI_SCHEDSTAT_IDLE,	  /* balancing from an idle CPU (CPU_IDLE) */
-	PI_SCHEDSTAT_BUSY,	  /* ... from a busy CPU (__CPU_NOT_IDLE) */
+	PI_SCHEDSTAT_IDLE,	 /* balancing from an idle CPU (CPU_IDLE) */
+	PI_SCHEDSTAT_BUSY,	 /* ... from a busy CPU (__CPU_NOT_IDLE) */
 	PI_SCHEDSTAT_NEWLY_IDLE, /* ... from a CPU about to go idle (CPU_NEWLY_IDLE) */
 };
 
 struct pi_schedstat_domain {
-	int level;				/* N of "domainN" */
-	char name[PI_SCHEDSTAT_NAME_MAX + 1];	/* "MC", "PKG", ...; "" when not printed (< v17) */
-	const char *cpumask;			/* NUL-terminated text as printed, e.g. "00000000,00000003" */
-	size_t cpumask_len;			/* strlen(cpumask), 1..PI_SCHEDSTAT_MASK_MAX */
-	unsigned span_weight;			/* CPUs set in cpumask */
+	int level;			      /* N of "domainN" */
+	char name[PI_SCHEDSTAT_NAME_MAX + 1]; /* "MC", "PKG", ...; "" when not printed (< v17) */
+	const char *cpumask;  /* NUL-terminated text as printed, e.g. "00000000,00000003" */
+	size_t cpumask_len;   /* strlen(cpumask), 1..PI_SCHEDSTAT_MASK_MAX */
+	unsigned span_weight; /* CPUs set in cpumask */
 	enum pi_schedstat_dom_layout layout;
 	size_t nfields; /* >= 1 */
 	uint64_t *fields;
 };
 
 struct pi_schedstat_cpu {
-	int cpu;	 /* N of "cpuN" */
-	size_t nfields;	 /* 12 for v14, 9 for v15-v17, more on patched kernels */
+	int cpu;	  /* N of "cpuN" */
+	size_t nfields;	  /* 12 for v14, 9 for v15-v17, more on patched kernels */
 	uint64_t *fields; /* in print order; enum pi_schedstat_cpu_field for v15+ */
 	/* Filled from fields (PI_ABSENT for versions < 14, whose layout is not known): v15+
 	 * fields 7, 8, 9 (1-based); v14 fields 10, 11, 12, which count jiffies on 2.6.20-2.6.22
@@ -105,7 +105,7 @@ struct pi_schedstat {
 			       normal. Use differences modulo 2^BITS_PER_LONG */
 	size_t ncpus;
 	struct pi_schedstat_cpu *cpus; /* file order */
-	size_t ndomains;		/* all domain lines; cpus[i].domains point into this */
+	size_t ndomains;	       /* all domain lines; cpus[i].domains point into this */
 	struct pi_schedstat_domain *domains;
 
 	uint64_t *values_; /* parser-owned storage behind every fields pointer */

@@ -73,6 +73,83 @@ static void add_rates(cJSON *o, cJSON *rates)
 		cJSON_AddItemToObject(o, "rates", rates);
 }
 
+static const struct pi_schedstat_cpu *find_sched_cpu(const struct pi_schedstat *s, int cpu,
+						    size_t hint)
+{
+	if (hint < s->ncpus && s->cpus[hint].cpu == cpu)
+		return &s->cpus[hint];
+	for (size_t i = 0; i < s->ncpus; i++)
+		if (s->cpus[i].cpu == cpu)
+			return &s->cpus[i];
+	return NULL;
+}
+
+/* /proc/schedstat per CPU: time on the CPU, time runnable but waiting (run_delay), and
+ * timeslices; their ratio is the mean run-queue wait per timeslice. Between two samples the
+ * same for the interval: the run-queue latency now. */
+static void schedstat_fields(cJSON *o, const struct pi_snapshot *s)
+{
+	const struct pi_srcdata *d = s->data[PI_SRC_SCHEDSTAT], *p = s->prev_schedstat;
+	const struct pi_schedstat *ss;
+	cJSON *x, *cpus;
+
+	if (!d)
+		return;
+	ss = d->u.schedstat;
+	x = cJSON_AddObjectToObject(o, "schedstat");
+	pi_jw_time(x, "sampled_at", d->sampled_at);
+	pi_jw_u64(x, "version", ss->version);
+	pi_jw_bool(x, "known_version", ss->known_version);
+	if (p && p != d)
+		pi_jw_double(x, "interval_seconds", d->sampled_at - p->sampled_at);
+	cpus = cJSON_AddArrayToObject(x, "cpus");
+	for (size_t i = 0; i < ss->ncpus; i++) {
+		const struct pi_schedstat_cpu *c = &ss->cpus[i], *pc;
+		cJSON *y = cJSON_CreateObject();
+		double dt;
+
+		cJSON_AddItemToArray(cpus, y);
+		pi_jw_i64(y, "cpu", c->cpu);
+		if (c->run_time_ns.state != PI_OK || c->run_delay_ns.state != PI_OK ||
+		    c->pcount.state != PI_OK)
+			continue;
+		pi_jw_ratio(y, "run_seconds", c->run_time_ns.v, 1000000000u);
+		pi_jw_ratio(y, "wait_seconds", c->run_delay_ns.v, 1000000000u);
+		pi_jw_u64(y, "timeslices", c->pcount.v);
+		if (c->pcount.v)
+			pi_jw_double(y, "avg_wait_per_timeslice_seconds",
+				     (double)c->run_delay_ns.v / 1e9 / (double)c->pcount.v);
+		else
+			pi_jw_null(y, "avg_wait_per_timeslice_seconds");
+		if (!p || p == d || !(pc = find_sched_cpu(p->u.schedstat, c->cpu, i)) ||
+		    pc->run_time_ns.state != PI_OK || pc->run_delay_ns.state != PI_OK ||
+		    pc->pcount.state != PI_OK)
+			continue;
+		dt = d->sampled_at - p->sampled_at;
+		if (dt <= 0 || c->run_time_ns.v < pc->run_time_ns.v ||
+		    c->run_delay_ns.v < pc->run_delay_ns.v || c->pcount.v < pc->pcount.v) {
+			pi_jw_null(y, "rates");
+			continue;
+		}
+		{
+			cJSON *r = cJSON_AddObjectToObject(y, "rates");
+			uint64_t dn = c->pcount.v - pc->pcount.v;
+
+			pi_jw_double(r, "running_share",
+				     (double)(c->run_time_ns.v - pc->run_time_ns.v) / 1e9 / dt);
+			pi_jw_double(r, "waiting_share",
+				     (double)(c->run_delay_ns.v - pc->run_delay_ns.v) / 1e9 / dt);
+			pi_jw_double(r, "timeslices_per_second", (double)dn / dt);
+			if (dn)
+				pi_jw_double(r, "wait_per_timeslice_seconds",
+					     (double)(c->run_delay_ns.v - pc->run_delay_ns.v) / 1e9 /
+						 (double)dn);
+			else
+				pi_jw_null(r, "wait_per_timeslice_seconds");
+		}
+	}
+}
+
 static void psi_line(cJSON *o, const char *key, const struct pi_psi_line *l)
 {
 	cJSON *x;
@@ -124,6 +201,7 @@ cJSON *pi_doc_cpu(const struct pi_snapshot *s)
 	if (s->prev_stat && s->prev_stat != d)
 		add_rates(o, rates_obj(s->prev_stat, d));
 
+	schedstat_fields(o, s);
 	if ((d = s->data[PI_SRC_LOADAVG])) {
 		const struct pi_loadavg *l = &d->u.loadavg;
 		cJSON *x = cJSON_AddObjectToObject(o, "loadavg");

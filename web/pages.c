@@ -142,6 +142,8 @@ static int render_src(const struct pi_srcdata *d, struct pi_buf *out)
 		return pi_iomem_render(d->u.iomem, out);
 	case PI_SRC_KALLSYMS:
 		return pi_kallsyms_render(d->u.kallsyms, out);
+	case PI_SRC_SCHEDSTAT:
+		return pi_schedstat_render(d->u.schedstat, out);
 	case PI_SRC_LOADAVG:
 		return pi_loadavg_render(&d->u.loadavg, out);
 	case PI_SRC_PRESSURE_CPU:

@@ -27,7 +27,7 @@ static const enum pi_src proc_files[] = {
     PI_SRC_STAT,	PI_SRC_BUDDYINFO,    PI_SRC_PAGETYPEINFO,
     PI_SRC_IOMEM,	PI_SRC_KALLSYMS,     PI_SRC_ZONEINFO,
     PI_SRC_LOADAVG,	PI_SRC_PRESSURE_CPU, PI_SRC_PRESSURE_MEMORY,
-    PI_SRC_PRESSURE_IO,
+    PI_SRC_PRESSURE_IO, PI_SRC_SCHEDSTAT,
 };
 
 static void json(struct pi_resp *out, cJSON *doc, int status)

@@ -44,6 +44,11 @@ PCP_TYPES = ("Unmovable", "Movable", "Reclaimable")
 ABSENT = object()  # expected: the key must not be there
 
 
+class Exact(dict):
+    """An expected object whose key set must match exactly; in a plain dict, the expected
+    keys must be there and extra keys in the answer are welcome."""
+
+
 # ------------------------------------------------------------------------------------------
 # results
 
@@ -110,10 +115,10 @@ def diff(e, g, p):
     if isinstance(e, dict):
         if not isinstance(g, dict):
             return (p, e, g)
-        if set(e) != set(g):
+        if isinstance(e, Exact) and set(e) != set(g):
             return (p + " keys", sorted(e), sorted(g))
         for k in e:
-            d = diff(e[k], g[k], p + "." + str(k))
+            d = diff(e[k], g.get(k, ABSENT), p + "." + str(k))
             if d:
                 return d
         return None
@@ -175,7 +180,7 @@ def parse_loadavg(text):
 
 
 def parse_pressure(text):
-    out = {}
+    out = Exact()
     for line in text.split("\n"):
         m = re.match(r"^(some|full) avg10=(\d+\.\d+) avg60=(\d+\.\d+) avg300=(\d+\.\d+) "
                      r"total=(\d+)$", line)
@@ -228,7 +233,7 @@ def parse_pagetypeinfo(text):
             if m:
                 key = (int(m.group(1)), m.group(2))
                 if key not in byzone:
-                    byzone[key] = {"node": key[0], "zone": key[1], "free": {}}
+                    byzone[key] = {"node": key[0], "zone": key[1], "free": Exact()}
                     pt["zones"].append(byzone[key])
                 byzone[key]["free"][m.group(3)] = [int(x.lstrip(">"))
                                                    for x in m.group(4).split()]
@@ -306,7 +311,7 @@ def secs(ticks):
 
 
 def modes(cols):
-    return {CPU_MODES[i]: secs(v) for i, v in enumerate(cols[:len(CPU_MODES)])}
+    return Exact({CPU_MODES[i]: secs(v) for i, v in enumerate(cols[:len(CPU_MODES)])})
 
 
 def expect_cpu(fx):
@@ -322,8 +327,8 @@ def expect_cpu(fx):
          "interrupts_total": st.get("intr", ABSENT),
          "softirqs_total": st.get("softirq", ABSENT),
          "loadavg": fx["loadavg"] if fx["loadavg"] is not None else ABSENT}
-    pressure = {r: fx["pressure/" + r] for r in ("cpu", "memory", "io")
-                if fx["pressure/" + r] is not None}
+    pressure = Exact({r: fx["pressure/" + r] for r in ("cpu", "memory", "io")
+                      if fx["pressure/" + r] is not None})
     e["pressure"] = pressure if pressure else ABSENT
     return e
 
@@ -368,7 +373,7 @@ def expect_buddy_zone(z):
 def expect_pagetype_zone(pt, z):
     e = {"node": z["node"], "zone": z["zone"], "free_blocks": z["free"]}
     blocks = pt["blocks"].get((z["node"], z["zone"]))
-    e["pageblocks"] = dict(zip(pt["types"], blocks)) if blocks is not None else ABSENT
+    e["pageblocks"] = Exact(zip(pt["types"], blocks)) if blocks is not None else ABSENT
     return e
 
 
@@ -394,7 +399,7 @@ def expect_zones(fx):
         i = idx_in_node.get(z["node"], 0)
         idx_in_node[z["node"]] = i + 1
         kv = z["kv"]
-        wm = {"min": kv.get("min"), "low": kv.get("low"), "high": kv.get("high")}
+        wm = Exact({"min": kv.get("min"), "low": kv.get("low"), "high": kv.get("high")})
         if "promo" in kv:
             wm["promo"] = kv["promo"]
         e = {"node": z["node"], "zone": z["zone"], "start_pfn": kv.get("start_pfn:"),
@@ -407,7 +412,7 @@ def expect_zones(fx):
         p = ptmap.get(key)
         if p:
             e["pagetype"] = {"free_blocks": p["free"],
-                             "pageblocks": dict(zip(pt["types"], pt["blocks"][key]))}
+                             "pageblocks": Exact(zip(pt["types"], pt["blocks"][key]))}
         else:
             e["pagetype"] = ABSENT
         # alloc_ok, as the contract defines it
@@ -420,7 +425,7 @@ def expect_zones(fx):
                 or any(kv.get(w) is None for w in ("min", "low", "high")) or n >= len(prot)):
             e["alloc_ok"] = None
         else:
-            ok = {}
+            ok = Exact()
             for w in ("min", "low", "high"):
                 arr = []
                 for k in range(norders):
@@ -447,7 +452,7 @@ def expect_zones(fx):
         p = ptmap.get(key)
         if p:
             e["pagetype"] = {"free_blocks": p["free"],
-                             "pageblocks": dict(zip(pt["types"], pt["blocks"][key]))}
+                             "pageblocks": Exact(zip(pt["types"], pt["blocks"][key]))}
         out.append(e)
     return out
 
@@ -473,7 +478,7 @@ def project_iomem(nodes):
 
 
 def expect_kallsyms(syms):
-    by_type = {}
+    by_type = Exact()
     mods = {}
     for _, t, _, m in syms:
         by_type[t] = by_type.get(t, 0) + 1
@@ -854,27 +859,57 @@ def check_errors(port):
     get_json(port, "/api/v1/kallsyms/lookup", 400)
 
 
-def check_rates(port, fx):
-    doc = get_json(port, "/api/v1/cpu")
-    if not isinstance(doc, dict):
-        return
-    r = doc.get("rates")
-    if not R.ok(isinstance(r, dict), "/api/v1/cpu", "rates after >= 2 samples", "object",
-                r if r is not None else ABSENT):
-        return
+def check_rates_doc(path, r, fx):
     st = fx["stat"]
-    R.ok(is_num(r.get("interval_seconds")) and r["interval_seconds"] > 0, "/api/v1/cpu",
+    R.ok(is_num(r.get("interval_seconds")) and r["interval_seconds"] > 0, path,
          "rates.interval_seconds > 0", "> 0", r.get("interval_seconds", ABSENT))
     if st["total"] is not None:
         # the file does not change: no ticks elapsed, so every fraction is undefined
-        R.eq("/api/v1/cpu", "rates.utilization",
-             {CPU_MODES[i]: None for i in range(min(len(st["total"]), len(CPU_MODES)))},
+        ncols = min(len(st["total"]), len(CPU_MODES))
+        R.eq(path, "rates.utilization", Exact({CPU_MODES[i]: None for i in range(ncols)}),
              r.get("utilization", ABSENT))
-    R.eq("/api/v1/cpu", "rates.cpus", [{"cpu": c, "busy": None} for c, _ in st["cpus"]],
+    R.eq(path, "rates.cpus", [{"cpu": c, "busy": None} for c, _ in st["cpus"]],
          r.get("cpus", ABSENT))
     for key, src in (("context_switches_per_second", "ctxt"), ("forks_per_second", "processes"),
                      ("interrupts_per_second", "intr"), ("softirqs_per_second", "softirq")):
-        R.eq("/api/v1/cpu", "rates." + key, 0 if src in st else None, r.get(key, ABSENT))
+        R.eq(path, "rates." + key, 0 if src in st else None, r.get(key, ABSENT))
+
+
+def check_rates(port, fx, t0):
+    """From 1.05 s after readiness (>= 2 samples at --interval 0.5) to 2.1 s, /api/v1/cpu is
+    fetched every 50 ms: every answer must carry "rates" (contract: once two samples exist);
+    the values of the first one and of one taken across a later sample are checked."""
+    path = "/api/v1/cpu"
+    time.sleep(max(0.0, t0 + 1.05 - time.monotonic()))
+    seen, missing, checked = 0, [], set()
+    while True:
+        doc = get_json(port, path) if not seen else fetch_quiet(port, path)
+        if not isinstance(doc, dict):
+            break
+        seen += 1
+        r = doc.get("rates")
+        if isinstance(r, dict):
+            stamp = doc.get("sampled_at")
+            if len(checked) < 2 and stamp not in checked:
+                checked.add(stamp)
+                check_rates_doc(path, r, fx)
+        else:
+            missing.append(str(doc.get("sampled_at")))
+        if time.monotonic() >= t0 + 2.1:
+            break
+        time.sleep(0.05)
+    R.ok(seen and not missing, path, "rates present in every answer after >= 2 samples "
+         "(%d answers)" % seen, "all", "missing in %d (cpu.sampled_at %s)"
+         % (len(missing), ", ".join(sorted(set(missing)))))
+    R.ok(checked, path, "some answer with rates", "at least one", "none")
+
+
+def fetch_quiet(port, path):
+    try:
+        status, _, body = request(port, path)
+        return json.loads(body.decode("utf-8"), parse_float=Decimal) if status == 200 else None
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def check_once_result(sample, fx, proc):
@@ -915,10 +950,14 @@ def run_sample(binary, fixtures, sample):
         check_proc(port, fx, sample)
         check_errors(port)
         if fx["stat"] is not None:
-            time.sleep(max(0.0, t0 + 1.2 - time.monotonic()))
-            check_rates(port, fx)
-        R.ok(d.proc.poll() is None, "-", "daemon still running", "running",
-             "exited %s: %s" % (d.proc.returncode, d.stderr_tail()))
+            check_rates(port, fx, t0)
+        if d.proc.poll() is not None:
+            log = d.stderr_tail()
+            R.ok(False, "-", "daemon still running", "running", "exited %s%s: %s" % (
+                d.proc.returncode, " (it logged an external SIGTERM: another process killed it)"
+                if "received Terminated" in log else "", log))
+            return
+        R.ok(True, "-", "daemon still running")
         d.proc.send_signal(signal.SIGTERM)
         try:
             rc = d.proc.wait(2)
@@ -933,8 +972,8 @@ def run_sample(binary, fixtures, sample):
         if once.poll() is None:
             once.kill()
             once.wait()
-    print("%-36s %5d passed %4d failed" % (sample, R.sample_passed, R.sample_failed),
-          flush=True)
+        print("%-36s %5d passed %4d failed" % (sample, R.sample_passed, R.sample_failed),
+              flush=True)
 
 
 def main():
