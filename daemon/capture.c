@@ -71,10 +71,12 @@ int pi_capture(const char *root, const char *dir, size_t max_file_bytes)
 		return e;
 	}
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	fd = openat(dirfd, "procintro-capture.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd =
+	    openat(dirfd, "procintro-capture.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	meta = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (meta)
-		fprintf(meta, "{\"procintrod\": \"%s\", \"captured_at\": %lld, \"root\": ", PI_VERSION,
+		fprintf(meta,
+			"{\"procintrod\": \"%s\", \"captured_at\": %lld, \"root\": ", PI_VERSION,
 			(long long)time(NULL));
 	if (meta)
 		json_str(meta, root);
@@ -84,8 +86,8 @@ int pi_capture(const char *root, const char *dir, size_t max_file_bytes)
 		char *buf = NULL;
 		size_t len = 0;
 		int r = rootfd < 0 ? -errno
-				   : pi_read_file(rootfd, pi_src_names[i], max_file_bytes, &buf, &len,
-						  NULL);
+				   : pi_read_file(rootfd, pi_src_names[i], max_file_bytes, &buf,
+						  &len, NULL);
 
 		if (r == 0) {
 			r = write_all(dirfd, pi_src_names[i], buf, len);

@@ -15,8 +15,8 @@ struct pi_buddy_derived {
 	int fragmentation[PI_MAX_ORDERS]; /* thousandths, -1000 = a suitable block exists */
 };
 
-/* Derive from one zone's counts (norders entries). Overflow-safe for any input: sums
- * saturate instead of wrapping (a real kernel never comes near). */
+/* Derive from one zone's counts (norders entries), with the kernel's wrapping 64-bit
+ * arithmetic: defined for any input, identical to the kernel's for real ones. */
 void pi_buddy_derive(const uint64_t *free_blocks, unsigned norders, struct pi_buddy_derived *ret);
 /* The kernel's unusable_free_index(order) and __fragmentation_index(order). */
 int pi_buddy_unusable_index(const uint64_t *free_blocks, unsigned norders, unsigned order);

@@ -22,7 +22,7 @@ struct pi_history {
 	struct zone_key {
 		int node;
 		char zone[PI_ZONE_NAME_MAX + 1];
-	} *zones;
+	} * zones;
 	double *times; /* ring of capacity */
 	float *values; /* ring: values[slot * nseries + series] */
 	size_t head;   /* next slot to write */
@@ -90,7 +90,8 @@ static int define_series(struct pi_history *h, const struct pi_snapshot *s)
 		return -ENOMEM;
 	}
 	for (unsigned m = 0; m < PI_CPU_MODES; m++)
-		snprintf(h->names[S_UTIL + m], NAME_MAX_LEN, "cpu.utilization.%s", pi_cpu_mode_names[m]);
+		snprintf(h->names[S_UTIL + m], NAME_MAX_LEN, "cpu.utilization.%s",
+			 pi_cpu_mode_names[m]);
 	strcpy(h->names[S_BUSY], "cpu.busy");
 	strcpy(h->names[S_CTXT], "cpu.context_switches_per_second");
 	strcpy(h->names[S_FORKS], "cpu.forks_per_second");
@@ -101,11 +102,12 @@ static int define_series(struct pi_history *h, const struct pi_snapshot *s)
 	strcpy(h->names[S_LOAD1], "cpu.load1");
 	for (int r = 0; r < 3; r++) {
 		snprintf(h->names[S_PSI + 2 * r], NAME_MAX_LEN, "pressure.%s.some.avg10", psi[r]);
-		snprintf(h->names[S_PSI + 2 * r + 1], NAME_MAX_LEN, "pressure.%s.full.avg10", psi[r]);
+		snprintf(h->names[S_PSI + 2 * r + 1], NAME_MAX_LEN, "pressure.%s.full.avg10",
+			 psi[r]);
 	}
 	for (size_t z = 0; z < zs.n; z++) {
-		static const char *const what[ZONE_SERIES] = {"free_pages", "largest_free_order",
-							      "unusable_index", "fragmentation_index"};
+		static const char *const what[ZONE_SERIES] = {
+		    "free_pages", "largest_free_order", "unusable_index", "fragmentation_index"};
 
 		h->zones[z].node = zs.v[z].node;
 		snprintf(h->zones[z].zone, sizeof(h->zones[z].zone), "%s", zs.v[z].zone);
@@ -168,7 +170,8 @@ static void fill(struct pi_history *h, const struct pi_snapshot *s, float *v)
 	if (la)
 		v[S_LOAD1] = (float)la->u.loadavg.load_x100[0] / 100.0f;
 	for (int r = 0; r < 3; r++) {
-		const struct pi_srcdata *p = pi_snapshot_fresh(s, (enum pi_src)(PI_SRC_PRESSURE_CPU + r));
+		const struct pi_srcdata *p =
+		    pi_snapshot_fresh(s, (enum pi_src)(PI_SRC_PRESSURE_CPU + r));
 
 		if (!p)
 			continue;

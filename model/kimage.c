@@ -24,7 +24,8 @@ static void section(const struct pi_kallsyms *k, const struct pi_ksymidx *x, con
 {
 	uint64_t s, e;
 
-	if ((lookup(k, x, a, &s) || (alt && lookup(k, x, alt, &s))) && lookup(k, x, b, &e) && e >= s)
+	if ((lookup(k, x, a, &s) || (alt && lookup(k, x, alt, &s))) && lookup(k, x, b, &e) &&
+	    e >= s)
 		*r = (struct pi_vrange){true, s, e};
 }
 

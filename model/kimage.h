@@ -18,7 +18,7 @@ enum pi_kvsec { PI_KV_TEXT, PI_KV_RODATA, PI_KV_DATA, PI_KV_BSS, PI_KV_SECS };
 extern const char *const pi_kvsec_names[PI_KV_SECS];
 
 struct pi_kmod_range {
-	size_t module; /* index into k->modules */
+	size_t module;	 /* index into k->modules */
 	uint64_t lo, hi; /* lowest and highest symbol address */
 	size_t count;
 };
@@ -31,7 +31,7 @@ struct pi_kimage {
 	/* x86-64 only: _text - 0xffffffff81000000 (__START_KERNEL_map + CONFIG_PHYSICAL_START
 	 * 16 MiB, the default). Absent elsewhere: other architectures' defaults vary by config. */
 	bool has_kaslr;
-	int64_t kaslr_slide; /* can be negative with an unusual CONFIG_PHYSICAL_START */
+	int64_t kaslr_slide;	/* can be negative with an unusual CONFIG_PHYSICAL_START */
 	const char *arch_guess; /* "x86_64", "32-bit", "64-bit" */
 	size_t nmods;
 	struct pi_kmod_range *mods; /* modules in k->modules order (not the kernel image) */

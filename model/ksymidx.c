@@ -31,7 +31,7 @@ struct rec {
 };
 
 struct modorder {
-	size_t *start;	 /* nmodules + 1: module m owns recs[start[m] .. start[m + 1]) */
+	size_t *start;	  /* nmodules + 1: module m owns recs[start[m] .. start[m + 1]) */
 	struct rec *recs; /* every symbol grouped by module, each group in (addr, file) order */
 };
 
@@ -173,8 +173,8 @@ static int scan_syms(struct pi_ksymidx *x)
 		}
 		prev = a;
 		while ((e = tab[slot])) {
-			if (e >> ib == tag &&
-			    same_name(k, &syms[(e & imask) - 1], k->text + s->name_off, s->name_len))
+			if (e >> ib == tag && same_name(k, &syms[(e & imask) - 1],
+							k->text + s->name_off, s->name_len))
 				goto next; /* keep the first in file order */
 			slot = (slot + 1) & x->hmask;
 		}

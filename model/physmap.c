@@ -53,7 +53,8 @@ static void add_hole(struct pi_physmap *m, uint64_t start, uint64_t end)
 		return;
 	}
 	for (size_t i = 1; i < m->nholes; i++)
-		if (m->holes[i].end - m->holes[i].start < m->holes[smallest].end - m->holes[smallest].start)
+		if (m->holes[i].end - m->holes[i].start <
+		    m->holes[smallest].end - m->holes[smallest].start)
 			smallest = i;
 	if (end - start > m->holes[smallest].end - m->holes[smallest].start) {
 		memmove(&m->holes[smallest], &m->holes[smallest + 1],
@@ -69,7 +70,8 @@ static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
 	return hi >= lo ? hi - lo + 1 : 0;
 }
 
-static int overlay_zones(const struct pi_snapshot *s, const struct pi_iomem *io, struct pi_physmap *m)
+static int overlay_zones(const struct pi_snapshot *s, const struct pi_iomem *io,
+			 struct pi_physmap *m)
 {
 	const struct pi_srcdata *zd = s->data[PI_SRC_ZONEINFO];
 	const struct pi_zoneinfo *zi = zd ? zd->u.zoneinfo : NULL;
@@ -89,15 +91,16 @@ static int overlay_zones(const struct pi_snapshot *s, const struct pi_iomem *io,
 		if (z->present.state == PI_OK)
 			v->present_bytes = z->present.v * page;
 		if (z->start_pfn.state != PI_OK || z->spanned.state != PI_OK || z->spanned.v == 0 ||
-		    z->start_pfn.v > UINT64_MAX / page || z->spanned.v > UINT64_MAX / page - z->start_pfn.v)
+		    z->start_pfn.v > UINT64_MAX / page ||
+		    z->spanned.v > UINT64_MAX / page - z->start_pfn.v)
 			continue;
 		v->phys = (struct pi_range){true, z->start_pfn.v * page,
 					    (z->start_pfn.v + z->spanned.v) * page - 1};
 		for (size_t r = 0; !m->hidden && r < io->n; r++)
 			if (io->res[r].parent == -1 &&
 			    pi_res_classify(io->res[r].name, io->res[r].name_len) == PI_RES_RAM)
-				v->ram_bytes += overlap(io->res[r].start, io->res[r].end, v->phys.start,
-							v->phys.end);
+				v->ram_bytes += overlap(io->res[r].start, io->res[r].end,
+							v->phys.start, v->phys.end);
 	}
 	return 0;
 }
@@ -126,7 +129,8 @@ int pi_physmap_build(const struct pi_snapshot *s, struct pi_physmap *ret)
 		enum pi_res_kind k;
 		int sec = -1;
 
-		if (is(r->name, r->name_len, "Kernel code") || is(r->name, r->name_len, "Kernel text"))
+		if (is(r->name, r->name_len, "Kernel code") ||
+		    is(r->name, r->name_len, "Kernel text"))
 			sec = PI_KIMG_CODE;
 		else if (is(r->name, r->name_len, "Kernel rodata"))
 			sec = PI_KIMG_RODATA;

@@ -31,16 +31,17 @@ struct pi_range {
 struct pi_zone_span {
 	int node;
 	const char *zone;
-	struct pi_range phys; /* [start_pfn, start_pfn + spanned) in bytes; absent if unknown */
+	struct pi_range phys;	/* [start_pfn, start_pfn + spanned) in bytes; absent if unknown */
 	uint64_t present_bytes; /* zoneinfo present pages * page size */
 	uint64_t ram_bytes;	/* System RAM inside the span, from iomem */
 };
 
 struct pi_physmap {
-	bool hidden;			   /* iomem addresses hidden: no sizes */
-	uint64_t bytes[PI_RES_KINDS];	   /* top-level ranges by kind */
+	bool hidden;		      /* iomem addresses hidden: no sizes */
+	uint64_t bytes[PI_RES_KINDS]; /* top-level ranges by kind */
 	uint64_t count[PI_RES_KINDS];
-	struct pi_range kimage[PI_KIMG_SECS]; /* "Kernel code/rodata/data/bss" ("Kernel text" = code) */
+	struct pi_range
+	    kimage[PI_KIMG_SECS]; /* "Kernel code/rodata/data/bss" ("Kernel text" = code) */
 	uint64_t crash_kernel_bytes;
 	uint64_t hole_bytes; /* gaps between top-level ranges below the highest end */
 	size_t nholes;

@@ -70,8 +70,8 @@ int pi_cpu_rates_compute(const struct pi_stat *a, const struct pi_stat *b, doubl
 		for (unsigned m = 0; m < r.nmodes; m++)
 			if (tb > ta && b->total.ticks[m] >= a->total.ticks[m])
 				r.util[m] = (struct pi_rate){
-					true, (double)(b->total.ticks[m] - a->total.ticks[m]) /
-						      (double)(tb - ta)};
+				    true, (double)(b->total.ticks[m] - a->total.ticks[m]) /
+					      (double)(tb - ta)};
 		r.busy = busy_share(&a->total, &b->total);
 	}
 	r.ncpus = b->ncpus;

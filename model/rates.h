@@ -18,10 +18,11 @@ struct pi_cpu_busy {
 };
 
 struct pi_cpu_rates {
-	double interval;		   /* seconds between the two reads */
-	unsigned nmodes;		   /* modes both samples have */
-	struct pi_rate util[PI_CPU_MODES]; /* share of all ticks (user..steal; guests are in user/nice) */
-	struct pi_rate busy;		   /* aggregate 1 - (idle + iowait) */
+	double interval; /* seconds between the two reads */
+	unsigned nmodes; /* modes both samples have */
+	struct pi_rate
+	    util[PI_CPU_MODES]; /* share of all ticks (user..steal; guests are in user/nice) */
+	struct pi_rate busy;	/* aggregate 1 - (idle + iowait) */
 	size_t ncpus;
 	struct pi_cpu_busy *cpus; /* the newer sample's CPUs, in its order */
 	struct pi_rate ctxt, forks, intr, softirq;

@@ -32,8 +32,8 @@ struct pi_snapshot {
 	/* The previous sample's stat data (for rates), NULL on the first sample. */
 	struct pi_srcdata *prev_stat;
 	struct pi_srcdata *prev_schedstat; /* likewise, for run-queue latency */
-	long page_size;	  /* bytes */
-	long clock_ticks; /* USER_HZ */
+	long page_size;			   /* bytes */
+	long clock_ticks;		   /* USER_HZ */
 };
 
 struct pi_snapshot *pi_snapshot_new(void);

@@ -11,8 +11,8 @@
 struct pi_sym_hit {
 	size_t off, len; /* the address token in the text */
 	uint64_t addr;
-	bool found;	 /* inside a symbol (offset < its size, or < 1 MiB when the size is unknown) */
-	size_t sym;	 /* index into k->syms when found */
+	bool found; /* inside a symbol (offset < its size, or < 1 MiB when the size is unknown) */
+	size_t sym; /* index into k->syms when found */
 	uint64_t offset; /* addr - symbol address */
 	uint64_t size;	 /* inferred symbol size, 0 if unknown */
 };

@@ -197,7 +197,6 @@ cJSON *pi_doc_kallsyms(const struct pi_snapshot *s)
 	uint64_t by_type[256] = {0};
 	cJSON *o, *t, *mods;
 
-
 	if (!d)
 		return NULL;
 	k = d->u.kallsyms;
@@ -247,8 +246,9 @@ cJSON *pi_doc_kallsyms(const struct pi_snapshot *s)
 			char slide[24];
 
 			snprintf(slide, sizeof(slide), "%s0x%llx", ki.kaslr_slide < 0 ? "-" : "",
-				 (unsigned long long)(ki.kaslr_slide < 0 ? -(uint64_t)ki.kaslr_slide
-									 : (uint64_t)ki.kaslr_slide));
+				 (unsigned long long)(ki.kaslr_slide < 0
+							  ? -(uint64_t)ki.kaslr_slide
+							  : (uint64_t)ki.kaslr_slide));
 			pi_jw_str(kern, "kaslr_slide", slide);
 		} else {
 			pi_jw_null(kern, "kaslr_slide");

@@ -37,8 +37,8 @@ static cJSON *rates_obj(const struct pi_srcdata *prev, const struct pi_srcdata *
 	struct pi_cpu_rates r;
 	cJSON *o, *util, *cpus, *sirq;
 
-	if (pi_cpu_rates_compute(prev->u.stat, cur->u.stat, cur->sampled_at - prev->sampled_at, &r) <
-	    0)
+	if (pi_cpu_rates_compute(prev->u.stat, cur->u.stat, cur->sampled_at - prev->sampled_at,
+				 &r) < 0)
 		return NULL;
 	o = cJSON_CreateObject();
 	pi_jw_double(o, "interval_seconds", r.interval);
@@ -74,7 +74,7 @@ static void add_rates(cJSON *o, cJSON *rates)
 }
 
 static const struct pi_schedstat_cpu *find_sched_cpu(const struct pi_schedstat *s, int cpu,
-						    size_t hint)
+						     size_t hint)
 {
 	if (hint < s->ncpus && s->cpus[hint].cpu == cpu)
 		return &s->cpus[hint];
@@ -142,8 +142,8 @@ static void schedstat_fields(cJSON *o, const struct pi_snapshot *s)
 			pi_jw_double(r, "timeslices_per_second", (double)dn / dt);
 			if (dn)
 				pi_jw_double(r, "wait_per_timeslice_seconds",
-					     (double)(c->run_delay_ns.v - pc->run_delay_ns.v) / 1e9 /
-						 (double)dn);
+					     (double)(c->run_delay_ns.v - pc->run_delay_ns.v) /
+						 1e9 / (double)dn);
 			else
 				pi_jw_null(r, "wait_per_timeslice_seconds");
 		}

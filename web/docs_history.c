@@ -12,13 +12,14 @@
 
 #define MAX_HITS 4096
 
-cJSON *pi_doc_history(struct pi_history *h, const char *const *select, size_t nselect,
-		      double since, int list_only)
+cJSON *pi_doc_history(struct pi_history *h, const char *const *select, size_t nselect, double since,
+		      int list_only)
 {
 	struct pi_history_result r;
 	cJSON *o, *a, *series;
 
-	if ((list_only ? pi_history_list(h, &r) : pi_history_query(h, select, nselect, since, &r)) < 0)
+	if ((list_only ? pi_history_list(h, &r) : pi_history_query(h, select, nselect, since, &r)) <
+	    0)
 		return NULL;
 	o = cJSON_CreateObject();
 	pi_jw_u64(o, "capacity", r.capacity);

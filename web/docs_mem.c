@@ -162,7 +162,8 @@ static void headroom_fields(cJSON *z, const struct pi_zone_view *v, const struct
 				pi_jw_u64(a, NULL, v->headroom.until_low[k]);
 			pi_jw_u64(h, "pageblock_order", pb_order);
 			if (pb_order < norders)
-				pi_jw_u64(h, "huge_pages_until_low", v->headroom.until_low[pb_order]);
+				pi_jw_u64(h, "huge_pages_until_low",
+					  v->headroom.until_low[pb_order]);
 		} else {
 			pi_jw_null(h, "allocations_until_low");
 		}
@@ -193,7 +194,8 @@ static void headroom_fields(cJSON *z, const struct pi_zone_view *v, const struct
 		if (movable >= 0) {
 			pi_jw_u64(m, "movable_free_bytes", v->types.free_pages[movable] * page);
 			pi_jw_u64(m, "movable_pageblock_bytes",
-				  v->types.pageblocks[movable] * p->nodes[0].pages_per_block * page);
+				  v->types.pageblocks[movable] * p->nodes[0].pages_per_block *
+				      page);
 		}
 		for (unsigned t = 0; t < p->ntypes; t++)
 			if (v->types.capped[t]) {

@@ -208,15 +208,14 @@ int pi_http_start(const struct pi_http_opts *o, struct pi_pages *first, struct p
 	h->ctx.index_len = o->index_html ? o->index_len : 0;
 	h->ctx.history = o->history;
 	errno = 0;
-	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR,
-				  (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE,
-				  (unsigned)(o->threads ? o->threads : 1),
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_conns,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_ip,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
-				  MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-				  MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)128, MHD_OPTION_END);
+	h->mhd = MHD_start_daemon(
+	    flags, 0, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR,
+	    (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)(o->threads ? o->threads : 1), MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)o->max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
+	    request_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)128, MHD_OPTION_END);
 	if (!h->mhd) {
 		int e = errno ? errno : EADDRINUSE;
 

@@ -40,7 +40,8 @@ int pi_tar_file(struct pi_buf *out, const char *name, const void *data, size_t l
 
 	if (len > 077777777777ull)
 		return -EFBIG;
-	if ((r = header(out, name, '0', len, mtime, 0644)) < 0 || (r = pi_buf_append(out, data, len)) < 0)
+	if ((r = header(out, name, '0', len, mtime, 0644)) < 0 ||
+	    (r = pi_buf_append(out, data, len)) < 0)
 		return r;
 	return pi_buf_fill(out, '\0', (512 - len % 512) % 512);
 }

@@ -40,7 +40,8 @@ static struct pi_snapshot *snapshot_of(const char *sample)
 			continue;
 		}
 		if (pi_srcdata_parse((enum pi_src)i, buf, len, 1000.0, &s->data[i], &e) < 0)
-			fail_msg("%s %s: %s:%u %s", sample, pi_src_names[i], e.source, e.line, e.reason);
+			fail_msg("%s %s: %s:%u %s", sample, pi_src_names[i], e.source, e.line,
+				 e.reason);
 		s->status[i].state = PI_SRC_OK;
 	}
 	return s;
@@ -153,7 +154,7 @@ static void test_rates(void **state)
 	assert_true(fabs(r.cpus[0].busy.v - (1 - 70.0 / 170)) < 1e-12);
 	assert_false(r.cpus[1].busy.known); /* its iowait went backwards */
 	assert_false(r.cpus[2].busy.known); /* came online in between */
-	assert_false(r.ctxt.known);	   /* 1000 -> 900 */
+	assert_false(r.ctxt.known);	    /* 1000 -> 900 */
 	assert_true(r.forks.known);
 	assert_true(fabs(r.forks.v - 5.0) < 1e-12);
 	pi_cpu_rates_fini(&r);
@@ -292,15 +293,15 @@ static void test_history_ring(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_zones_alloc_ok_local),
-		cmocka_unit_test(test_zones_without_pagetypeinfo),
-		cmocka_unit_test(test_watermark_headroom),
-		cmocka_unit_test(test_rates),
-		cmocka_unit_test(test_physmap_local),
-		cmocka_unit_test(test_physmap_hidden),
-		cmocka_unit_test(test_kimage_cray),
-		cmocka_unit_test(test_symbolize),
-		cmocka_unit_test(test_history_ring),
+	    cmocka_unit_test(test_zones_alloc_ok_local),
+	    cmocka_unit_test(test_zones_without_pagetypeinfo),
+	    cmocka_unit_test(test_watermark_headroom),
+	    cmocka_unit_test(test_rates),
+	    cmocka_unit_test(test_physmap_local),
+	    cmocka_unit_test(test_physmap_hidden),
+	    cmocka_unit_test(test_kimage_cray),
+	    cmocka_unit_test(test_symbolize),
+	    cmocka_unit_test(test_history_ring),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
