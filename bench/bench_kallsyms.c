@@ -85,47 +85,112 @@ static unsigned rndn(unsigned n)
 }
 
 static const char *const prefixes[] = {
-	"",	   "",	      "",	   "",	      "__",	 "_",	    "do_",    "sys_",
-	"__x64_sys_", "ext4_", "tcp_",	   "ip_",     "netif_", "kvm_",    "x86_",   "pci_",
-	"drm_",	   "acpi_",  "blk_",	   "cgroup_", "perf_",	 "mem_",    "page_",  "folio_",
-	"kmem_cache_", "trace_event_raw_event_", "__probestub_", "__bpf_trace_", "rcu_", "xfs_",
-	"btrfs_", "nfs_",    "usb_",	   "snd_",    "dev_",	 "bio_",    "sched_", "irq_",
+    "",
+    "",
+    "",
+    "",
+    "__",
+    "_",
+    "do_",
+    "sys_",
+    "__x64_sys_",
+    "ext4_",
+    "tcp_",
+    "ip_",
+    "netif_",
+    "kvm_",
+    "x86_",
+    "pci_",
+    "drm_",
+    "acpi_",
+    "blk_",
+    "cgroup_",
+    "perf_",
+    "mem_",
+    "page_",
+    "folio_",
+    "kmem_cache_",
+    "trace_event_raw_event_",
+    "__probestub_",
+    "__bpf_trace_",
+    "rcu_",
+    "xfs_",
+    "btrfs_",
+    "nfs_",
+    "usb_",
+    "snd_",
+    "dev_",
+    "bio_",
+    "sched_",
+    "irq_",
 };
 static const char *const words[] = {
-	"alloc",   "free",    "init",	  "exit",     "get",	 "put",	    "lock",    "unlock",
-	"read",	   "write",   "update",	  "create",   "destroy", "handler", "work",    "queue",
-	"entry",   "state",   "buffer",	  "page",     "node",	 "cpu",	    "irq",     "timer",
-	"device",  "driver",  "attr",	  "show",     "store",	 "map",	    "unmap",   "open",
-	"release", "check",   "set",	  "clear",    "flags",	 "pool",    "event",   "ops",
-	"stat",	   "info",    "table",	  "hash",     "list",	 "ring",    "fault",   "sched",
-	"task",	   "inode",   "extent",	  "mapping",  "range",	 "start",   "stop",    "commit",
-	"bitmap",  "pages",   "zone",	  "fn",	      "cb",	 "one",	    "all",     "probe",
-	"remove",  "suspend", "resume",	  "reset",    "config",	 "param",   "status",  "mode",
-	"count",   "size",    "len",	  "addr",     "phys",	 "virt",    "dma",     "mmio",
-	"port",	   "link",    "chan",	  "rx",	      "tx",	 "skb",	    "sock",    "conn",
-	"request", "reply",   "msg",	  "ctx",      "priv",	 "data",    "desc",    "slot",
-	"worker",  "thread",  "wait",	  "wake",     "poll",	 "notify",  "signal",  "mutex",
-	"spin",	   "rcu",     "seq",	  "ref",      "refcount", "kref",   "kobj",    "sysfs",
-	"debugfs", "proc",    "file",	  "dentry",   "super",	 "block",   "sector",  "bio",
-	"req",	   "tag",     "hctx",	  "vma",      "mm",	 "pte",	    "pmd",     "pud",
-	"tlb",	   "flush",   "cache",	  "slab",     "kmalloc", "vmalloc", "percpu",  "numa",
-	"policy",  "cgroup",  "css",	  "memcg",    "swap",	 "folio",   "lru",     "anon",
-	"shmem",   "huge",    "thp",	  "migrate",  "compact", "reclaim", "writeback", "dirty",
-	"journal", "trans",   "handle",	  "key",      "value",	 "tree",    "root",    "leaf",
-	"walk",	   "iter",    "next",	  "prev",     "first",	 "last",    "find",    "lookup",
-	"insert",  "delete",  "replace",  "merge",    "split",	 "copy",    "move",    "fill",
-	"parse",   "format",  "print",	  "dump",     "trace",	 "log",	    "warn",    "error",
-	"valid",   "verify",  "enable",	  "disable",  "register", "unregister", "attach", "detach",
+    "alloc",   "free",	  "init",    "exit",	"get",	    "put",	  "lock",      "unlock",
+    "read",    "write",	  "update",  "create",	"destroy",  "handler",	  "work",      "queue",
+    "entry",   "state",	  "buffer",  "page",	"node",	    "cpu",	  "irq",       "timer",
+    "device",  "driver",  "attr",    "show",	"store",    "map",	  "unmap",     "open",
+    "release", "check",	  "set",     "clear",	"flags",    "pool",	  "event",     "ops",
+    "stat",    "info",	  "table",   "hash",	"list",	    "ring",	  "fault",     "sched",
+    "task",    "inode",	  "extent",  "mapping", "range",    "start",	  "stop",      "commit",
+    "bitmap",  "pages",	  "zone",    "fn",	"cb",	    "one",	  "all",       "probe",
+    "remove",  "suspend", "resume",  "reset",	"config",   "param",	  "status",    "mode",
+    "count",   "size",	  "len",     "addr",	"phys",	    "virt",	  "dma",       "mmio",
+    "port",    "link",	  "chan",    "rx",	"tx",	    "skb",	  "sock",      "conn",
+    "request", "reply",	  "msg",     "ctx",	"priv",	    "data",	  "desc",      "slot",
+    "worker",  "thread",  "wait",    "wake",	"poll",	    "notify",	  "signal",    "mutex",
+    "spin",    "rcu",	  "seq",     "ref",	"refcount", "kref",	  "kobj",      "sysfs",
+    "debugfs", "proc",	  "file",    "dentry",	"super",    "block",	  "sector",    "bio",
+    "req",     "tag",	  "hctx",    "vma",	"mm",	    "pte",	  "pmd",       "pud",
+    "tlb",     "flush",	  "cache",   "slab",	"kmalloc",  "vmalloc",	  "percpu",    "numa",
+    "policy",  "cgroup",  "css",     "memcg",	"swap",	    "folio",	  "lru",       "anon",
+    "shmem",   "huge",	  "thp",     "migrate", "compact",  "reclaim",	  "writeback", "dirty",
+    "journal", "trans",	  "handle",  "key",	"value",    "tree",	  "root",      "leaf",
+    "walk",    "iter",	  "next",    "prev",	"first",    "last",	  "find",      "lookup",
+    "insert",  "delete",  "replace", "merge",	"split",    "copy",	  "move",      "fill",
+    "parse",   "format",  "print",   "dump",	"trace",    "log",	  "warn",      "error",
+    "valid",   "verify",  "enable",  "disable", "register", "unregister", "attach",    "detach",
 };
 
-static const char *const suffixes[] = {".isra.0", ".constprop.0", ".cold", ".part.0",
-				       ".constprop.1", ".llvm.9211745532431845331"};
+static const char *const suffixes[] = {".isra.0", ".constprop.0", ".cold",
+				       ".part.0", ".constprop.1", ".llvm.9211745532431845331"};
 static const char *const modnames[] = {
-	"nvidia", "xfs",  "i915",	  "kvm_intel",	  "kvm",   "btrfs",	   "nf_tables",
-	"bluetooth", "snd_hda_codec_realtek", "mlx5_core", "amdgpu", "iwlwifi", "zfs",
-	"drm_kms_helper", "nfsd", "sunrpc", "ext4", "jbd2", "mbcache", "cfg80211", "mac80211",
-	"snd_hda_intel", "ttm", "video", "wmi", "aesni_intel", "crc32c_intel", "overlay", "br_netfilter",
-	"bridge", "stp", "llc", "ip_tables", "x_tables", "nf_conntrack", "nf_defrag_ipv6", "libcrc32c",
+    "nvidia",
+    "xfs",
+    "i915",
+    "kvm_intel",
+    "kvm",
+    "btrfs",
+    "nf_tables",
+    "bluetooth",
+    "snd_hda_codec_realtek",
+    "mlx5_core",
+    "amdgpu",
+    "iwlwifi",
+    "zfs",
+    "drm_kms_helper",
+    "nfsd",
+    "sunrpc",
+    "ext4",
+    "jbd2",
+    "mbcache",
+    "cfg80211",
+    "mac80211",
+    "snd_hda_intel",
+    "ttm",
+    "video",
+    "wmi",
+    "aesni_intel",
+    "crc32c_intel",
+    "overlay",
+    "br_netfilter",
+    "bridge",
+    "stp",
+    "llc",
+    "ip_tables",
+    "x_tables",
+    "nf_conntrack",
+    "nf_defrag_ipv6",
+    "libcrc32c",
 };
 
 static size_t make_name(char *out)
@@ -134,7 +199,8 @@ static size_t make_name(char *out)
 	unsigned nw, i;
 
 	if (rndn(1000) == 0) { /* a Rust v0 symbol: long */
-		len = (size_t)sprintf(out, "_RNvMs_NtNtCs%016llx_6kernel4sync", (unsigned long long)rnd());
+		len = (size_t)sprintf(out, "_RNvMs_NtNtCs%016llx_6kernel4sync",
+				      (unsigned long long)rnd());
 		for (i = rndn(8) + 4; i; i--) {
 			const char *wd = words[rndn(sizeof(words) / sizeof(*words))];
 
@@ -308,8 +374,9 @@ static int bench(const char *path, unsigned iters)
 			pi_kallsyms_free(k);
 		}
 	}
-	printf("%s: %zu bytes, %zu lines, %zu modules, addr width %u%s, %u runs\n", path, len, lines,
-	       k->nmodules - 1, k->addr_width, k->addresses_hidden ? " (hidden)" : "", iters);
+	printf("%s: %zu bytes, %zu lines, %zu modules, addr width %u%s, %u runs\n", path, len,
+	       lines, k->nmodules - 1, k->addr_width, k->addresses_hidden ? " (hidden)" : "",
+	       iters);
 	stats("parse", tp, iters, lines, len);
 	stats("index", ti, iters, lines, len);
 	stats("parse+index", tt, iters, lines, len);
@@ -330,8 +397,8 @@ static int bench(const char *path, unsigned iters)
 	for (i = 0; i < k->n; i++)
 		sum += pi_ksymidx_size(x, i);
 	t1 = now_ms();
-	printf("size() x all    %8.3f ms (%.1f ns each, incl. the lazy per-module order)\n", t1 - t0,
-	       (t1 - t0) * 1e6 / (double)k->n);
+	printf("size() x all    %8.3f ms (%.1f ns each, incl. the lazy per-module order)\n",
+	       t1 - t0, (t1 - t0) * 1e6 / (double)k->n);
 	nlook = 1000000;
 	t0 = now_ms();
 	for (i = 0; i < nlook; i++) {
@@ -340,7 +407,8 @@ static int bench(const char *path, unsigned iters)
 		hits += pi_ksymidx_by_addr(x, s->addr + (i & 15), &idx) == 0;
 	}
 	t1 = now_ms();
-	printf("by_addr         %8.1f ns/lookup (%zu hits)\n", (t1 - t0) * 1e6 / (double)nlook, hits);
+	printf("by_addr         %8.1f ns/lookup (%zu hits)\n", (t1 - t0) * 1e6 / (double)nlook,
+	       hits);
 	hits = 0;
 	t0 = now_ms();
 	for (i = 0; i < nlook; i++) {
@@ -349,7 +417,8 @@ static int bench(const char *path, unsigned iters)
 		hits += pi_ksymidx_by_name(x, pi_ksym_name(k, s), s->name_len, &idx) == 0;
 	}
 	t1 = now_ms();
-	printf("by_name         %8.1f ns/lookup (%zu hits)\n", (t1 - t0) * 1e6 / (double)nlook, hits);
+	printf("by_name         %8.1f ns/lookup (%zu hits)\n", (t1 - t0) * 1e6 / (double)nlook,
+	       hits);
 	t0 = now_ms();
 	for (i = 0; i < nlook; i++)
 		hits += pi_ksymidx_prefix(x, "sys_", 4, res, 8);

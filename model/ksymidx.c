@@ -73,13 +73,14 @@ struct pi_ksymidx *pi_ksymidx_free(struct pi_ksymidx *x)
 }
 
 /* Stable sort of r[0..n) by address; returns the array holding the result (r or tmp), or NULL
- * when out of memory. */
+ * when out of memory. LSD radix sort, 8 bits a pass, over the bits in which the addresses
+ * differ (module symbols of one kernel span a few dozen bits at most). */
 static struct rec *sort_recs(struct rec *r, struct rec *tmp, size_t n)
 {
-	enum { BITS = 11, NB = 1 << BITS };
+	enum { BITS = 8, NB = 1 << BITS, MAXPASS = 8 };
 	uint64_t lo = UINT64_MAX, hi = 0;
-	unsigned shift, bits;
-	size_t i, *cnt;
+	unsigned pass, npass;
+	size_t i, (*cnt)[NB];
 
 	if (n < 64) {
 		for (i = 1; i < n; i++) {
@@ -98,26 +99,30 @@ static struct rec *sort_recs(struct rec *r, struct rec *tmp, size_t n)
 	}
 	if (hi == lo)
 		return r;
-	bits = 64 - (unsigned)__builtin_clzll(hi - lo);
-	cnt = malloc(NB * sizeof(*cnt));
+	npass = (64 - (unsigned)__builtin_clzll(hi - lo) + BITS - 1) / BITS;
+	cnt = calloc(MAXPASS, sizeof(*cnt));
 	if (!cnt)
 		return NULL;
-	for (shift = 0; shift < bits; shift += BITS) {
-		size_t sum = 0, c;
+	for (i = 0; i < n; i++) {
+		uint64_t key = r[i].a - lo;
+
+		for (pass = 0; pass < npass; pass++)
+			cnt[pass][(key >> (pass * BITS)) & (NB - 1)]++;
+	}
+	for (pass = 0; pass < npass; pass++) {
+		size_t sum = 0, c, *pc = cnt[pass];
+		unsigned shift = pass * BITS;
 		struct rec *t;
 
-		memset(cnt, 0, NB * sizeof(*cnt));
-		for (i = 0; i < n; i++)
-			cnt[((r[i].a - lo) >> shift) & (NB - 1)]++;
-		if (cnt[((r[0].a - lo) >> shift) & (NB - 1)] == n)
+		if (pc[((r[0].a - lo) >> shift) & (NB - 1)] == n)
 			continue; /* every key has the same digit */
 		for (i = 0; i < NB; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
+			c = pc[i];
+			pc[i] = sum;
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			tmp[cnt[((r[i].a - lo) >> shift) & (NB - 1)]++] = r[i];
+			tmp[pc[((r[i].a - lo) >> shift) & (NB - 1)]++] = r[i];
 		t = r;
 		r = tmp;
 		tmp = t;
@@ -279,6 +284,8 @@ static size_t run_lower(const struct pi_ksymidx *x, uint64_t a, size_t hi)
 	const struct pi_ksym *syms = x->k->syms;
 	size_t lo = x->rs;
 
+	if (hi == lo || syms[hi - 1].addr < a)
+		return hi; /* the usual case: no tie */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -311,6 +318,8 @@ static size_t rec_lower(const struct rec *r, size_t hi, uint64_t a)
 {
 	size_t lo = 0;
 
+	if (hi == 0 || r[hi - 1].a < a)
+		return hi; /* the usual case: no tie */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -468,9 +477,11 @@ uint64_t pi_ksymidx_size(const struct pi_ksymidx *x, size_t idx)
 	return mo->recs[s + rec_upper(mo->recs + s, mo->start[m + 1] - s, a)].a - a;
 }
 
-/* Name order: bytes compared unsigned, a prefix before its extensions; ties in file order. */
+/* Name order: bytes compared unsigned, a prefix before its extensions; ties in file order.
+ * The first 16 bytes ride along in the sort records (kernel names share long prefixes such
+ * as "__pfx_" or "trace_event_raw_event_"), so most comparisons touch no name. */
 struct nrec {
-	uint64_t key; /* the first 8 name bytes, big-endian, zero-padded */
+	uint64_t k0, k1; /* name bytes 0-7 and 8-15, big-endian, zero-padded */
 	uint32_t i;
 };
 
@@ -488,16 +499,28 @@ static inline bool nrec_le(const struct pi_kallsyms *k, const struct nrec *a, co
 	const struct pi_ksym *sa, *sb;
 	int c;
 
-	if (a->key != b->key)
-		return a->key < b->key;
+	if (a->k0 != b->k0)
+		return a->k0 < b->k0;
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1;
 	sa = &k->syms[a->i];
 	sb = &k->syms[b->i];
-	if (sa->name_len <= 8 || sb->name_len <= 8)
+	if (sa->name_len <= 16 || sb->name_len <= 16)
 		c = sa->name_len < sb->name_len ? -1 : sa->name_len > sb->name_len;
 	else
-		c = name_cmp(k->text + sa->name_off + 8, sa->name_len - 8u,
-			     k->text + sb->name_off + 8, sb->name_len - 8u);
+		c = name_cmp(k->text + sa->name_off + 16, sa->name_len - 16u,
+			     k->text + sb->name_off + 16, sb->name_len - 16u);
 	return c < 0 || (c == 0 && a->i <= b->i);
+}
+
+static uint64_t name_key(const unsigned char *p, size_t len)
+{
+	uint64_t key = 0;
+	size_t j;
+
+	for (j = 0; j < 8; j++)
+		key = key << 8 | (j < len ? p[j] : 0);
+	return key;
 }
 
 static uint32_t *build_byname(const struct pi_ksymidx *x)
@@ -515,16 +538,24 @@ static uint32_t *build_byname(const struct pi_ksymidx *x)
 	for (i = 0; i < n; i++) {
 		const struct pi_ksym *s = &k->syms[i];
 		const unsigned char *p = (const unsigned char *)k->text + s->name_off;
-		uint64_t key = 0;
-		unsigned j;
 
-		for (j = 0; j < 8; j++)
-			key = key << 8 | (j < s->name_len ? p[j] : 0);
-		a[i].key = key;
+		a[i].k0 = name_key(p, s->name_len);
+		a[i].k1 = s->name_len > 8 ? name_key(p + 8, s->name_len - 8u) : 0;
 		a[i].i = (uint32_t)i;
 	}
-	/* Bottom-up merge sort, stable. */
-	for (width = 1; width < n; width *= 2) {
+	/* Insertion sort of runs of 8, then bottom-up merges; stable. */
+	for (i = 0; i < n; i += 8) {
+		size_t e = i + 8 < n ? i + 8 : n, j, m;
+
+		for (j = i + 1; j < e; j++) {
+			struct nrec v = a[j];
+
+			for (m = j; m > i && !nrec_le(k, &a[m - 1], &v); m--)
+				a[m] = a[m - 1];
+			a[m] = v;
+		}
+	}
+	for (width = 8; width < n; width *= 2) {
 		size_t lo;
 
 		for (lo = 0; lo < n; lo += 2 * width) {

@@ -8,7 +8,11 @@
 
 struct pi_ksymidx;
 
-/* Build the index. `k` must outlive it. -ENOMEM on allocation failure. */
+/* Build the index. `k` must outlive it. -ENOMEM on allocation failure (also -EINVAL for a
+ * symbol whose module index is out of range, -E2BIG past 2^28 symbols). The address order and
+ * the name table are built here; the name order behind pi_ksymidx_prefix and the per-module
+ * order pi_ksymidx_size sometimes needs are built on first use (safe from concurrent readers;
+ * the name order costs ~20 ms for 120k symbols). */
 int pi_ksymidx_new(const struct pi_kallsyms *k, struct pi_ksymidx **ret);
 struct pi_ksymidx *pi_ksymidx_free(struct pi_ksymidx *x);
 
@@ -23,6 +27,7 @@ int pi_ksymidx_by_name(const struct pi_ksymidx *x, const char *name, size_t len,
  * 0 when it cannot be inferred (last symbol of its region, hidden addresses). */
 uint64_t pi_ksymidx_size(const struct pi_ksymidx *x, size_t idx);
 /* Up to `max` symbols whose name starts with prefix, in name order; returns the count written to
- * ret_idx[]. */
+ * ret_idx[]. Name order compares bytes unsigned, a name before its extensions, equal names in
+ * file order. 0 also when the name order cannot be allocated. */
 size_t pi_ksymidx_prefix(const struct pi_ksymidx *x, const char *prefix, size_t len,
 			 size_t *ret_idx, size_t max);

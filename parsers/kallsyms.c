@@ -11,15 +11,26 @@
  * [__builtin__kprobes]) last. Addresses are all zero when hidden (kptr_restrict, no
  * CAP_SYSLOG), but a few zero addresses are legitimate (x86-64 per-CPU symbols in 3.x/4.x).
  *
- * Speed: a 250k-line file must parse in a few milliseconds. The parser works in place: names
- * stay in the input buffer and their terminators ('\n', '\t', ']') are overwritten with NUL. The
- * address is decoded 8 digits at a time and names are scanned 8 bytes at a time (SWAR), which
- * also finds the line end and computes the name hash the symbol index needs. */
+ * Speed: a 250k-line file must parse in a few milliseconds (bench/bench_kallsyms.c). One pass,
+ * in place: names stay in the input buffer, their terminators ('\n', '\t', ']') overwritten
+ * with NUL; the symbol array is sized from the mean length of the first lines instead of a
+ * counting pass. The address is decoded 8 or 16 digits at once, and a name is scanned 32 bytes
+ * at once with no data-dependent branch when shorter than that (most are), which also finds
+ * the line end and yields the name hash the symbol index needs. */
 #include "kallsyms.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* SSE2 (every x86-64) for the hot loops; portable SWAR elsewhere, or with -DPI_KALLSYMS_NO_SIMD
+ * (build the unit test with it to check that path too). */
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(PI_KALLSYMS_NO_SIMD)
+#define PI_KALLSYMS_SSE2 1
+#include <emmintrin.h>
+#else
+#define PI_KALLSYMS_SSE2 0
+#endif
 
 #define SRC "kallsyms"
 
@@ -56,9 +67,17 @@ static inline uint64_t ctl_bytes(uint64_t w)
 	return (w - ONES * 0x21) & ~w & HIGHS;
 }
 
-static inline uint64_t hmix(uint64_t h, uint64_t w)
+/* The name hash works on groups of 32 bytes (four little-endian words, the last group
+ * zero-padded): a group's words are multiplied by distinct odd constants and summed (four
+ * independent multiplications, so the parser's branch-free scan of a short name costs little),
+ * groups are chained, and the length is mixed in at the end. */
+static const uint64_t hk[5] = {0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL, 0x165667b19e3779f9ULL,
+			       0xd6e8feb86659fd93ULL, 0xff51afd7ed558ccdULL};
+
+static inline uint64_t hgroup(uint64_t h, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
-	return (((h << 29) | (h >> 35)) ^ w) * 0x9e3779b97f4a7c15ULL;
+	h = ((h << 31) | (h >> 33)) * hk[4];
+	return h ^ (w0 * hk[0] + w1 * hk[1] + w2 * hk[2] + w3 * hk[3]);
 }
 
 static inline uint32_t hfinal(uint64_t h, size_t len)
@@ -67,139 +86,205 @@ static inline uint32_t hfinal(uint64_t h, size_t len)
 	return (uint32_t)(h >> 32) ^ (uint32_t)h;
 }
 
-/* Chunks of 8 bytes from the start, the last one zero-padded; scan_word() must agree. */
-uint32_t pi_ksym_hash(const char *name, size_t len)
+/* The run of bytes > 0x20 starting at p, ending at the first byte <= 0x20 or at end; stops
+ * early once longer than max (the caller then sees a length > max). */
+static const char *scan_word(const char *p, const char *end, size_t max)
 {
-	uint64_t h = 0, w = 0;
-	size_t i = 0, j;
-
-	for (; i + 8 <= len; i += 8)
-		h = hmix(h, load_le64(name + i));
-	for (j = 0; i + j < len; j++)
-		w |= (uint64_t)(unsigned char)name[i + j] << (8 * j);
-	if (j)
-		h = hmix(h, w);
-	return hfinal(h, len);
-}
-
-/* The run of bytes > 0x20 starting at s, ending at the first byte <= 0x20 or at end; stops
- * early once longer than max (the caller sees a length > max). The scan starts at p, a multiple
- * of 8 bytes after s, with the hash state *h of the chunks before it. */
-static const char *scan_word(const char *s, const char *p, const char *end, size_t max, uint64_t *h)
-{
-	uint64_t w, m;
-	unsigned k;
+	const char *s = p;
+	uint64_t m;
 
 	while (end - p >= 8) {
-		w = load_le64(p);
-		m = ctl_bytes(w);
-		if (m) {
-			k = (unsigned)__builtin_ctzll(m) >> 3;
-			if (k)
-				*h = hmix(*h, w & ((1ULL << (8 * k)) - 1));
-			return p + k;
-		}
-		*h = hmix(*h, w);
+		m = ctl_bytes(load_le64(p));
+		if (m)
+			return p + ((unsigned)__builtin_ctzll(m) >> 3);
 		p += 8;
 		if ((size_t)(p - s) > max)
 			return p;
 	}
-	w = 0;
-	for (k = 0; p < end && (unsigned char)*p > 0x20; k++, p++)
-		w |= (uint64_t)(unsigned char)*p << (8 * k);
-	if (k)
-		*h = hmix(*h, w);
+	while (p < end && (unsigned char)*p > 0x20)
+		p++;
 	return p;
 }
 
+#if !PI_KALLSYMS_SSE2
 /* The byte flags of ctl_bytes() gathered into the low 8 bits, byte 0 first. */
 static inline uint64_t pack8(uint64_t m)
 {
 	return ((m >> 7) * 0x0102040810204080ULL) >> 56;
 }
+#endif
 
-static const uint64_t byte_masks[9] = {
-	0,
-	0xffULL,
-	0xffffULL,
-	0xffffffULL,
-	0xffffffffULL,
-	0xffffffffffULL,
-	0xffffffffffffULL,
-	0xffffffffffffffULL,
-	~0ULL,
+/* 0xff for the first 32 bytes, then 0: window[32 - k + 8 * j] starts the mask that keeps, of
+ * the 8 bytes at offset 8 * j, those before offset k (0 <= k <= 32). */
+static const unsigned char window[64] = {
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
 };
 
 static inline uint64_t chunk_mask(unsigned k, unsigned j)
 {
-	int nb = (int)k - 8 * (int)j;
-
-	return byte_masks[nb < 0 ? 0 : nb > 8 ? 8 : nb];
+	return load_le64((const char *)window + 32 - k + 8 * j);
 }
 
-/* Length of the word at p (as scan_word) and its hash state, without a data-dependent loop
- * for words shorter than 32 bytes (most symbol names): four words are read at once, which
- * needs 32 readable bytes at p. */
+/* Bitmask (bit i = byte i) of the bytes <= 0x20 among the 32 at p. */
+static inline uint64_t ctl_mask32(const char *p)
+{
+#if PI_KALLSYMS_SSE2
+	const __m128i sp = _mm_set1_epi8(0x20);
+	__m128i a = _mm_loadu_si128((const __m128i *)p),
+		b = _mm_loadu_si128((const __m128i *)(p + 16));
+	unsigned ma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(a, sp), a));
+	unsigned mb = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(b, sp), b));
+
+	return ma | (uint64_t)mb << 16;
+#else
+	return pack8(ctl_bytes(load_le64(p))) | pack8(ctl_bytes(load_le64(p + 8))) << 8 |
+	       pack8(ctl_bytes(load_le64(p + 16))) << 16 |
+	       pack8(ctl_bytes(load_le64(p + 24))) << 24;
+#endif
+}
+
+/* pi_ksym_hash() before hfinal() of the len bytes at p, from group `from` (a multiple of 32)
+ * on, continuing the state h. */
+static uint64_t hash_tail(const char *p, size_t from, size_t len, uint64_t h)
+{
+	size_t i = from;
+
+	for (; i + 32 <= len; i += 32)
+		h = hgroup(h, load_le64(p + i), load_le64(p + i + 8), load_le64(p + i + 16),
+			   load_le64(p + i + 24));
+	if (i < len) {
+		char tmp[32] = {0};
+
+		memcpy(tmp, p + i, len - i);
+		h = hgroup(h, load_le64(tmp), load_le64(tmp + 8), load_le64(tmp + 16),
+			   load_le64(tmp + 24));
+	}
+	return h;
+}
+
+/* The word at p (as scan_word) and its hash before hfinal(), 32 bytes at a time: no
+ * data-dependent branch for names shorter than 32 bytes, most of them. */
 static inline const char *scan_name(const char *p, const char *end, uint64_t *ret_h)
 {
-	uint64_t w0, w1, w2, w3, b, h1, h2, h3, h4, h;
-	unsigned k, c;
+	const char *q = p;
+	uint64_t b, h = 0;
+	unsigned k;
 
-	if (end - p < 32) {
-		h = 0;
-		p = scan_word(p, p, end, PI_KSYM_NAME_MAX, &h);
-		*ret_h = h;
-		return p;
+	while (end - q >= 32) {
+		if ((b = ctl_mask32(q)) != 0) {
+			uint64_t g;
+
+			k = (unsigned)__builtin_ctzll(b);
+			g = hgroup(h, load_le64(q) & chunk_mask(k, 0),
+				   load_le64(q + 8) & chunk_mask(k, 1),
+				   load_le64(q + 16) & chunk_mask(k, 2),
+				   load_le64(q + 24) & chunk_mask(k, 3));
+			*ret_h = k ? g : h; /* a name of 32 * j bytes has j groups */
+			return q + k;
+		}
+		h = hgroup(h, load_le64(q), load_le64(q + 8), load_le64(q + 16), load_le64(q + 24));
+		q += 32;
+		if ((size_t)(q - p) > PI_KSYM_NAME_MAX)
+			return q;
 	}
-	w0 = load_le64(p);
-	w1 = load_le64(p + 8);
-	w2 = load_le64(p + 16);
-	w3 = load_le64(p + 24);
-	b = pack8(ctl_bytes(w0)) | pack8(ctl_bytes(w1)) << 8 | pack8(ctl_bytes(w2)) << 16 |
-	    pack8(ctl_bytes(w3)) << 24 | 1ULL << 32;
-	k = (unsigned)__builtin_ctzll(b);
-	h1 = hmix(0, w0 & chunk_mask(k, 0));
-	h2 = hmix(h1, w1 & chunk_mask(k, 1));
-	h3 = hmix(h2, w2 & chunk_mask(k, 2));
-	h4 = hmix(h3, w3 & chunk_mask(k, 3));
-	if (k == 32) {
-		p = scan_word(p, p + 32, end, PI_KSYM_NAME_MAX, &h4);
-		*ret_h = h4;
-		return p;
-	}
-	c = (k + 7) >> 3; /* chunks hashed */
-	h = c == 0 ? 0 : c == 1 ? h1 : c == 2 ? h2 : c == 3 ? h3 : h4;
-	*ret_h = h;
-	return p + k;
+	/* The last bytes of the input. */
+	b = (size_t)(q - p);
+	q = scan_word(q, end, PI_KSYM_NAME_MAX);
+	if ((size_t)(q - p) <= PI_KSYM_NAME_MAX)
+		*ret_h = hash_tail(p, b, (size_t)(q - p), h);
+	return q;
 }
 
-/* End of the word at p, like scan_word but without the hash. */
+uint32_t pi_ksym_hash(const char *name, size_t len)
+{
+	return hfinal(hash_tail(name, 0, len, 0), len);
+}
+
+/* memcmp(a, b, len) == 0 for b < a, inline for the usual short module name. */
+static inline bool same_bytes(const char *a, const char *b, size_t len, const char *end)
+{
+	uint64_t d = 0;
+	unsigned j;
+
+	if (len > 32 || end - a < 32)
+		return memcmp(a, b, len) == 0;
+	for (j = 0; j < 4; j++)
+		d |= (load_le64(a + 8 * j) ^ load_le64(b + 8 * j)) & chunk_mask((unsigned)len, j);
+	return d == 0;
+}
+
+/* End of the word at p, like scan_word. */
 static inline const char *scan_plain(const char *p, const char *end, size_t max)
 {
-	uint64_t b, h = 0;
+	uint64_t b;
 
-	if (end - p >= 16) {
-		b = pack8(ctl_bytes(load_le64(p))) | pack8(ctl_bytes(load_le64(p + 8))) << 8;
-		if (b)
-			return p + __builtin_ctzll(b);
-	}
-	return scan_word(p, p, end, max, &h);
+	if (end - p >= 32 && (b = ctl_mask32(p)) != 0)
+		return p + __builtin_ctzll(b);
+	return scan_word(p, end, max);
 }
 
 /* 8 lowercase hex digits, most significant first. False if a byte is not [0-9a-f]. */
 static inline bool hex8(const char *p, uint64_t *ret)
 {
+#if PI_KALLSYMS_SSE2
+	__m128i v = _mm_loadl_epi64((const __m128i *)p), t;
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('f' + 1)));
+
+	if ((_mm_movemask_epi8(_mm_or_si128(digit, alpha)) & 0xff) != 0xff)
+		return false;
+	v = _mm_add_epi8(_mm_and_si128(v, _mm_set1_epi8(0x0f)),
+			 _mm_and_si128(alpha, _mm_set1_epi8(9)));
+	t = _mm_or_si128(_mm_slli_epi16(v, 4), _mm_srli_epi16(v, 8)); /* low byte: 2 digits */
+	t = _mm_packus_epi16(_mm_and_si128(t, _mm_set1_epi16(0xff)), t);
+	*ret = __builtin_bswap32((uint32_t)_mm_cvtsi128_si32(t));
+	return true;
+#else
 	uint64_t w = load_le64(p), x = w & (ONES * 0x7f), v;
 	uint64_t digit = (x + ONES * 0x50) & ~(x + ONES * 0x46); /* 0x30..0x39 */
 	uint64_t alpha = (x + ONES * 0x1f) & ~(x + ONES * 0x19); /* 0x61..0x66 */
 
 	if ((~w & (digit | alpha) & HIGHS) != HIGHS)
 		return false;
-	v = (w & (ONES * 0x0f)) + ((w >> 6) & ONES) * 9;       /* byte i = digit i */
-	v = ((v << 4) | (v >> 8)) & 0x00ff00ff00ff00ffULL;     /* 16-bit lanes: 2 digits */
-	v = ((v << 8) | (v >> 16)) & 0x0000ffff0000ffffULL;    /* 32-bit lanes: 4 digits */
+	v = (w & (ONES * 0x0f)) + ((w >> 6) & ONES) * 9;    /* byte i = digit i */
+	v = ((v << 4) | (v >> 8)) & 0x00ff00ff00ff00ffULL;  /* 16-bit lanes: 2 digits */
+	v = ((v << 8) | (v >> 16)) & 0x0000ffff0000ffffULL; /* 32-bit lanes: 4 digits */
 	*ret = ((v << 16) | (v >> 32)) & 0xffffffffULL;
 	return true;
+#endif
+}
+
+/* 16 lowercase hex digits, most significant first. False if a byte is not [0-9a-f]. */
+static inline bool hex16(const char *p, uint64_t *ret)
+{
+#if PI_KALLSYMS_SSE2
+	__m128i v = _mm_loadu_si128((const __m128i *)p), t;
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('f' + 1)));
+	uint64_t r;
+
+	if (_mm_movemask_epi8(_mm_or_si128(digit, alpha)) != 0xffff)
+		return false;
+	v = _mm_add_epi8(_mm_and_si128(v, _mm_set1_epi8(0x0f)),
+			 _mm_and_si128(alpha, _mm_set1_epi8(9)));
+	t = _mm_or_si128(_mm_slli_epi16(v, 4), _mm_srli_epi16(v, 8)); /* low byte: 2 digits */
+	t = _mm_packus_epi16(_mm_and_si128(t, _mm_set1_epi16(0xff)), t);
+	r = (uint64_t)_mm_cvtsi128_si64(t);
+	*ret = __builtin_bswap64(r);
+	return true;
+#else
+	uint64_t hi, lo;
+
+	if (!hex8(p, &hi) || !hex8(p + 8, &lo))
+		return false;
+	*ret = hi << 32 | lo;
+	return true;
+#endif
 }
 
 /* The low 32 bits of v as 8 lowercase hex digits, stored at p. */
@@ -293,17 +378,17 @@ static long modmap_get(struct modmap *mm, struct pi_kallsyms *k, const char *nam
 }
 
 /* A guess at the number of lines: the input size over the mean line length of the first
- * 64 lines (at most 16 KiB), plus a quarter. */
-static size_t estimate_lines(const char *buf, size_t len)
+ * 64 lines (at most 16 KiB), plus a quarter; never more than a well-formed input can have
+ * (every line but the last takes at least w + 5 bytes). */
+static size_t estimate_lines(const char *buf, size_t len, unsigned w)
 {
-	size_t head = len < 16384 ? len : 16384, lines = 0, i, est;
+	size_t head = len < 16384 ? len : 16384, lines = 0, i, est, most = len / (w + 5) + 1;
 
 	for (i = 0; i < head && lines < 64; i++)
 		lines += buf[i] == '\n';
-	if (lines == 0)
-		return len / 16 + 16;
-	est = len / (i / lines);
-	return est + est / 4 + 16;
+	est = lines ? len / (i / lines) : len / 64;
+	est += est / 4 + 16;
+	return est < most ? est : most;
 }
 
 static const char *char_desc(const char *q, const char *end, char tmp[8])
@@ -316,6 +401,13 @@ static const char *char_desc(const char *q, const char *end, char tmp[8])
 		return "a tab";
 	if (*q == '\n')
 		return "end of line";
+	if ((unsigned char)*q > 0x20 && (unsigned char)*q < 0x7f) {
+		tmp[0] = '\'';
+		tmp[1] = *q;
+		tmp[2] = '\'';
+		tmp[3] = '\0';
+		return tmp;
+	}
 	tmp[0] = '\\';
 	tmp[1] = 'x';
 	tmp[2] = "0123456789abcdef"[(unsigned char)*q >> 4];
@@ -354,8 +446,8 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 
 	/* Size the array from the mean length of the first lines (+25%) rather than counting
 	 * lines first (a pass over the input); grown by half when a file has shorter lines
-	 * further on, shrunk at the end. */
-	nlines = estimate_lines(buf, len);
+	 * further on. Pages past the real count are never touched. */
+	nlines = estimate_lines(buf, len, w);
 	k->syms = malloc(nlines * sizeof(*k->syms));
 	mm.cap = 16;
 	k->modules = malloc(mm.cap * sizeof(*k->modules));
@@ -372,7 +464,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 	while (p < end) {
 		struct pi_ksym *s;
 		unsigned lineno = (unsigned)n + 1;
-		uint64_t a, lo, h;
+		uint64_t a, h = 0;
 		const char *name, *q;
 		size_t nlen;
 		long m = 0;
@@ -380,8 +472,8 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		if (n == nlines) {
 			size_t ncap = nlines + nlines / 2;
 			struct pi_ksym *ns = ncap < SIZE_MAX / sizeof(*ns)
-						     ? realloc(k->syms, ncap * sizeof(*ns))
-						     : NULL;
+						 ? realloc(k->syms, ncap * sizeof(*ns))
+						 : NULL;
 
 			if (!ns) {
 				r = -ENOMEM;
@@ -392,28 +484,30 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		}
 		s = &k->syms[n];
 		if ((size_t)(end - p) < w + 4) {
-			r = pi_perr_set(e, -EINVAL, SRC, lineno, "line too short for \"%%px %%c %%s\"");
+			r = pi_perr_set(e, -EINVAL, SRC, lineno,
+					*p == '\n' ? "empty line"
+						   : "line too short for \"%%px %%c %%s\"");
 			goto out;
 		}
 		if (w == 16) {
-			if (!hex8(p, &a) || !hex8(p + 8, &lo))
+			if (!hex16(p, &a))
 				goto bad_addr;
-			a = a << 32 | lo;
 		} else if (!hex8(p, &a)) {
 			goto bad_addr;
 		}
-		if (p[w] != ' ' || p[w + 2] != ' ' || (unsigned char)p[w + 1] - 0x21u > 0x7e - 0x21) {
+		if (p[w] != ' ' || p[w + 2] != ' ' ||
+		    (unsigned char)p[w + 1] - 0x21u > 0x7e - 0x21) {
 			if (p[w] != ' ')
 				r = pi_perr_set(e, -EINVAL, SRC, lineno,
-						"expected a space after %u address digits, got %s", w,
-						char_desc(p + w, end, tmp));
-			else if (p[w + 2] != ' ')
+						"expected a space after %u address digits, got %s",
+						w, char_desc(p + w, end, tmp));
+			else if ((unsigned char)p[w + 1] - 0x21u > 0x7e - 0x21)
+				r = pi_perr_set(e, -EINVAL, SRC, lineno, "bad type character %s",
+						char_desc(p + w + 1, end, tmp));
+			else
 				r = pi_perr_set(e, -EINVAL, SRC, lineno,
 						"expected a space after the type, got %s",
 						char_desc(p + w + 2, end, tmp));
-			else
-				r = pi_perr_set(e, -EINVAL, SRC, lineno, "bad type character %s",
-						char_desc(p + w + 1, end, tmp));
 			goto out;
 		}
 		name = p + w + 3;
@@ -421,7 +515,8 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		nlen = (size_t)(q - name);
 		if (nlen == 0 || nlen > PI_KSYM_NAME_MAX) {
 			r = pi_perr_set(e, -EINVAL, SRC, lineno,
-					nlen ? "name longer than %d bytes" : "empty name", PI_KSYM_NAME_MAX);
+					nlen ? "name longer than %d bytes" : "empty name",
+					PI_KSYM_NAME_MAX);
 			goto out;
 		}
 		if (q < end && *q == '\t') {
@@ -436,22 +531,25 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 			}
 			t = scan_plain(mod, end, PI_KSYM_NAME_MAX + 1);
 			mlen = (size_t)(t - mod);
+			if (mlen > PI_KSYM_NAME_MAX + 1) {
+				r = pi_perr_set(e, -EINVAL, SRC, lineno,
+						"module name longer than %d bytes",
+						PI_KSYM_NAME_MAX);
+				goto out;
+			}
 			if (t < end && *t != '\n') {
 				r = pi_perr_set(e, -EINVAL, SRC, lineno,
 						"unexpected %s after the module name",
 						char_desc(t, end, tmp));
 				goto out;
 			}
-			if (mlen < 2 || t[-1] != ']' || mlen > PI_KSYM_NAME_MAX + 1) {
+			if (mlen < 2 || t[-1] != ']') {
 				r = pi_perr_set(e, -EINVAL, SRC, lineno,
-						mlen > PI_KSYM_NAME_MAX + 1
-							? "module name longer than %d bytes"
-							: "module name empty or not closed by ']'",
-						PI_KSYM_NAME_MAX);
+						"module name empty or not closed by ']'");
 				goto out;
 			}
 			mlen--;
-			if (mlen == prev_mlen && memcmp(mod, prev_mod, mlen) == 0) {
+			if (mlen == prev_mlen && same_bytes(mod, prev_mod, mlen, end)) {
 				m = prev_m;
 			} else {
 				m = modmap_get(&mm, k, mod, mlen, (uint32_t)(mod - buf),
@@ -490,11 +588,16 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		n++;
 		continue;
 	bad_addr:
-		r = pi_perr_set(e, -EINVAL, SRC, lineno, "address is not %u lowercase hex digits", w);
+		r = pi_perr_set(
+		    e, -EINVAL, SRC, lineno,
+		    *p == '\n' ? "empty line" : "address is not %u lowercase hex digits", w);
 		goto out;
 	}
 	k->n = n;
-	if (n < nlines) {
+	if (n < nlines / 2) {
+		/* A badly low guess: give the excess back. (A small excess is kept: shrinking a
+		 * large block can return its pages to the system, to be faulted in again on the
+		 * next parse.) */
 		struct pi_ksym *ns = realloc(k->syms, n * sizeof(*ns));
 
 		if (ns)

@@ -15,8 +15,8 @@ struct pi_ksym {
 	uint64_t addr;
 	uint32_t name_off; /* into pi_kallsyms.text; the name is NUL-terminated there */
 	uint16_t name_len;
-	uint16_t module; /* 0 = the kernel image, else index into pi_kallsyms.modules */
-	char type;	 /* nm letter as printed: T t D d B b R r A a W w V v U N n ? ... */
+	uint16_t module;    /* 0 = the kernel image, else index into pi_kallsyms.modules */
+	char type;	    /* nm letter as printed: T t D d B b R r A a W w V v U N n ? ... */
 	uint32_t name_hash; /* pi_ksym_hash() of the name, set by the parser for the symbol index
 			       (fills padding: the struct stays 24 bytes) */
 };
@@ -53,10 +53,12 @@ static inline const char *pi_ksym_name(const struct pi_kallsyms *k, const struct
  * 4 GiB or more than 65535 modules), -ENOMEM. *ret is written only on success. */
 
 /* Copies what it keeps from buf. */
-int pi_kallsyms_parse(const char *buf, size_t len, struct pi_kallsyms **ret, struct pi_perr *reterr);
+int pi_kallsyms_parse(const char *buf, size_t len, struct pi_kallsyms **ret,
+		      struct pi_perr *reterr);
 /* Same, but takes ownership of a malloc()ed buffer (freed on failure too) and keeps names in
  * place, avoiding a copy of a multi-megabyte input. */
-int pi_kallsyms_parse_owned(char *buf, size_t len, struct pi_kallsyms **ret, struct pi_perr *reterr);
+int pi_kallsyms_parse_owned(char *buf, size_t len, struct pi_kallsyms **ret,
+			    struct pi_perr *reterr);
 struct pi_kallsyms *pi_kallsyms_free(struct pi_kallsyms *k);
 int pi_kallsyms_render(const struct pi_kallsyms *k, struct pi_buf *out);
 /* The hash stored in pi_ksym.name_hash, for looking names up (word-at-a-time, not
