@@ -216,3 +216,25 @@ char *pi_buf_steal(struct pi_buf *b, size_t *ret_len)
 	*b = (struct pi_buf){.max = b->max};
 	return d;
 }
+
+int pi_grow(void *pp, size_t *cap, size_t need, size_t elem)
+{
+	void *arr, *n;
+	size_t ncap;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 16;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return -ENOMEM;
+		ncap *= 2;
+	}
+	memcpy(&arr, pp, sizeof(arr));
+	n = realloc(arr, ncap * elem);
+	if (!n)
+		return -ENOMEM;
+	memcpy(pp, &n, sizeof(n));
+	*cap = ncap;
+	return 0;
+}

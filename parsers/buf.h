@@ -39,6 +39,9 @@ int pi_buf_u64_pad(struct pi_buf *b, uint64_t v, int pad);
 int pi_buf_i64_pad(struct pi_buf *b, int64_t v, int pad);
 /* Right-align (pad > 0) or left-align (pad < 0) a string, like "%8s" / "%-43s". */
 int pi_buf_str_pad(struct pi_buf *b, const char *s, size_t len, int pad);
+/* Grow the array *pp (elements of `elem` bytes, capacity *cap) to hold at least `need`,
+ * doubling (amortised linear, at most 2x used). `pp` is the address of the array pointer. */
+int pi_grow(void *pp, size_t *cap, size_t need, size_t elem);
 /* NUL-terminate (not counted in len) and return data, or NULL on error. */
 const char *pi_buf_cstr(struct pi_buf *b);
 /* Hand the allocation to the caller (who frees it with free()) and reset the buffer. */

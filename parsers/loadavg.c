@@ -14,21 +14,6 @@
 
 #define SRC "loadavg"
 
-/* "%lu.%02lu" scaled by 100. */
-static int strict_fixed(struct pi_cur *c, uint64_t *ret)
-{
-	const char *s = c->p;
-	int r = pi_cur_fixed(c, 2, ret);
-
-	if (r < 0)
-		return r;
-	if (s[0] == '0' && s[1] != '.') {
-		c->p = s;
-		return -EDOM;
-	}
-	return 0;
-}
-
 /* "%ld" / "%d": optional '-', digits, no leading zero, no "-0"; within [min, max]. */
 static int strict_int(struct pi_cur *c, int64_t min, int64_t max, int64_t *ret)
 {
@@ -72,7 +57,7 @@ int pi_loadavg_parse(const char *buf, size_t len, struct pi_loadavg *ret, struct
 	if (len == 0)
 		return pi_perr_set(reterr, -ENODATA, SRC, 0, "empty file");
 	for (i = 0; i < 3; i++) {
-		if ((r = strict_fixed(&c, &l.load_x100[i])) < 0)
+		if ((r = pi_cur_fixed_strict(&c, 2, &l.load_x100[i])) < 0)
 			return pi_perr_set(reterr, r == -ERANGE ? r : -EINVAL, SRC, 1, "%s: %s",
 					   names[i], r == -EINVAL ? "expected %lu.%02lu" : why(r));
 		if (!pi_cur_chr(&c, ' '))

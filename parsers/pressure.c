@@ -12,36 +12,6 @@
 
 #include "scan.h"
 
-/* printf form: -EDOM for a leading zero. */
-static int strict_u64(struct pi_cur *c, uint64_t *ret)
-{
-	const char *s = c->p;
-	int r = pi_cur_u64(c, ret);
-
-	if (r < 0)
-		return r;
-	if (*s == '0' && c->p - s > 1) {
-		c->p = s;
-		return -EDOM;
-	}
-	return 0;
-}
-
-/* "%lu.%02lu" scaled by 100. */
-static int strict_fixed(struct pi_cur *c, uint64_t *ret)
-{
-	const char *s = c->p;
-	int r = pi_cur_fixed(c, 2, ret);
-
-	if (r < 0)
-		return r;
-	if (s[0] == '0' && s[1] != '.') {
-		c->p = s;
-		return -EDOM;
-	}
-	return 0;
-}
-
 static const char *why(int r)
 {
 	if (r == -ERANGE)
@@ -62,14 +32,14 @@ static int parse_line(struct pi_cur *c, const char *src, unsigned lineno, const 
 		if (!pi_cur_lit(c, keys[i]))
 			return pi_perr_set(e, -EINVAL, src, lineno, "%s: expected \"%s\"", kind,
 					   keys[i]);
-		if ((r = strict_fixed(c, &l->avg_x100[i])) < 0)
+		if ((r = pi_cur_fixed_strict(c, 2, &l->avg_x100[i])) < 0)
 			return pi_perr_set(e, r == -ERANGE ? r : -EINVAL, src, lineno,
 					   "%s: %.*s %s", kind, (int)strlen(keys[i]) - 2,
 					   keys[i] + 1, r == -EINVAL ? "is not %lu.%02lu" : why(r));
 	}
 	if (!pi_cur_lit(c, " total="))
 		return pi_perr_set(e, -EINVAL, src, lineno, "%s: expected \" total=\"", kind);
-	if ((r = strict_u64(c, &l->total_us)) < 0)
+	if ((r = pi_cur_u64_strict(c, &l->total_us)) < 0)
 		return pi_perr_set(e, r == -ERANGE ? r : -EINVAL, src, lineno, "%s: total %s", kind,
 				   why(r));
 	if (!pi_cur_eof(c))

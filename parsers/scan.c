@@ -175,3 +175,35 @@ int pi_cur_fixed(struct pi_cur *c, unsigned frac, uint64_t *ret)
 	*c = t;
 	return 0;
 }
+
+int pi_cur_u64_strict(struct pi_cur *c, uint64_t *ret)
+{
+	const char *s = c->p;
+	uint64_t v;
+	int r = pi_cur_u64(c, &v);
+
+	if (r < 0)
+		return r;
+	if (*s == '0' && c->p - s > 1) {
+		c->p = s;
+		return -EDOM;
+	}
+	*ret = v;
+	return 0;
+}
+
+int pi_cur_fixed_strict(struct pi_cur *c, unsigned frac, uint64_t *ret)
+{
+	const char *s = c->p;
+	uint64_t v;
+	int r = pi_cur_fixed(c, frac, &v);
+
+	if (r < 0)
+		return r;
+	if (s[0] == '0' && s[1] != '.') {
+		c->p = s;
+		return -EDOM;
+	}
+	*ret = v;
+	return 0;
+}

@@ -67,6 +67,11 @@ int pi_cur_hex(struct pi_cur *c, uint64_t *ret, unsigned *ret_ndigits);
  * returned scaled: "0.08" with frac 2 -> 8. */
 int pi_cur_fixed(struct pi_cur *c, unsigned frac, uint64_t *ret);
 
+/* The same, but only the form printf prints ("%lu", "%lu.%02lu"): -EDOM for a redundant
+ * leading zero ("007", "01.50"). Strict parsing is what lets renderers reproduce the input. */
+int pi_cur_u64_strict(struct pi_cur *c, uint64_t *ret);
+int pi_cur_fixed_strict(struct pi_cur *c, unsigned frac, uint64_t *ret);
+
 static inline bool pi_span_eq(struct pi_span s, const char *lit, size_t litlen)
 {
 	size_t i;

@@ -40,40 +40,6 @@ struct pi_schedstat *pi_schedstat_free(struct pi_schedstat *s)
 	return NULL;
 }
 
-/* Make room for one more element in a doubling array (amortised linear, at most 2x used). */
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *na;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap < *cap || ncap > SIZE_MAX / size)
-		return -ENOMEM;
-	na = realloc(*arr, ncap * size);
-	if (!na)
-		return -ENOMEM;
-	*arr = na;
-	*cap = ncap;
-	return 0;
-}
-
-/* Unsigned decimal as printf prints it: -EDOM for a leading zero ("007"). */
-static int strict_u64(struct pi_cur *c, uint64_t *ret)
-{
-	const char *s = c->p;
-	int r = pi_cur_u64(c, ret);
-
-	if (r < 0)
-		return r;
-	if (*s == '0' && c->p - s > 1) {
-		c->p = s;
-		return -EDOM;
-	}
-	return 0;
-}
-
 /* Why the value at the cursor did not parse. */
 static const char *num_why(const struct pi_cur *c, int r)
 {
@@ -168,7 +134,7 @@ static int parse_id(struct pi_cur *c, unsigned lineno, const char *kw, int *ret,
 	int r;
 
 	pi_cur_lit(c, kw);
-	r = strict_u64(c, &v);
+	r = pi_cur_u64_strict(c, &v);
 	if (r < 0 || v > INT_MAX || (!pi_cur_eof(c) && *c->p != ' '))
 		return pi_perr_set(e, r == -ERANGE ? -ERANGE : -EINVAL, SRC, lineno,
 				   "bad %s number", kw);
@@ -191,9 +157,9 @@ static int parse_fields(struct pi_cur *c, unsigned lineno, const char *what, str
 
 	/* The caller leaves the cursor at the end of the line or on a space. */
 	while (pi_cur_chr(c, ' ')) {
-		if ((r = grow((void **)&fv->v, &fv->cap, fv->n, sizeof(*fv->v))) < 0)
+		if ((r = pi_grow(&fv->v, &fv->cap, fv->n + 1, sizeof(*fv->v))) < 0)
 			return r;
-		r = strict_u64(c, &fv->v[fv->n]);
+		r = pi_cur_u64_strict(c, &fv->v[fv->n]);
 		if (r == 0 && !pi_cur_eof(c) && *c->p != ' ')
 			r = -EINVAL; /* "12a" */
 		if (r < 0)
@@ -216,7 +182,7 @@ static int parse_header(struct pi_span line, unsigned lineno, const char *kw, ui
 
 	if (!pi_cur_lit(&c, kw) || !pi_cur_chr(&c, ' '))
 		return pi_perr_set(e, -EINVAL, SRC, lineno, "expected \"%s \"", kw);
-	r = strict_u64(&c, &v);
+	r = pi_cur_u64_strict(&c, &v);
 	if (r < 0 || !pi_cur_eof(&c) || v > max)
 		return pi_perr_set(e, r == -ERANGE ? -ERANGE : -EINVAL, SRC, lineno,
 				   "bad %s number", kw);
@@ -293,7 +259,7 @@ static int parse_cpu(struct parse_state *ps, struct pi_span line, unsigned linen
 	size_t first = ps->fv.n, min;
 	int r;
 
-	if ((r = grow((void **)&s->cpus, &ps->capcpus, s->ncpus, sizeof(*s->cpus))) < 0)
+	if ((r = pi_grow(&s->cpus, &ps->capcpus, s->ncpus + 1, sizeof(*s->cpus))) < 0)
 		return r;
 	cpu = &s->cpus[s->ncpus];
 	*cpu = (struct pi_schedstat_cpu){0};
@@ -324,7 +290,7 @@ static int parse_domain(struct parse_state *ps, struct pi_span line, unsigned li
 
 	if (s->ncpus == 0)
 		return pi_perr_set(e, -EINVAL, SRC, lineno, "domain line before any cpu line");
-	if ((r = grow((void **)&s->domains, &ps->capdoms, s->ndomains, sizeof(*s->domains))) < 0)
+	if ((r = pi_grow(&s->domains, &ps->capdoms, s->ndomains + 1, sizeof(*s->domains))) < 0)
 		return r;
 	d = &s->domains[s->ndomains];
 	*d = (struct pi_schedstat_domain){0};

@@ -102,40 +102,6 @@ struct pi_stat *pi_stat_free(struct pi_stat *s)
 	return NULL;
 }
 
-/* Make room for one more element in a doubling array (amortised linear, at most 2x used). */
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *na;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap < *cap || ncap > SIZE_MAX / size)
-		return -ENOMEM;
-	na = realloc(*arr, ncap * size);
-	if (!na)
-		return -ENOMEM;
-	*arr = na;
-	*cap = ncap;
-	return 0;
-}
-
-/* Unsigned decimal as printf prints it: -EDOM for a leading zero ("007"). */
-static int strict_u64(struct pi_cur *c, uint64_t *ret)
-{
-	const char *s = c->p;
-	int r = pi_cur_u64(c, ret);
-
-	if (r < 0)
-		return r;
-	if (*s == '0' && c->p - s > 1) {
-		c->p = s;
-		return -EDOM;
-	}
-	return 0;
-}
-
 /* Why the value at the cursor did not parse. */
 static const char *num_why(const struct pi_cur *c, int r)
 {
@@ -168,7 +134,7 @@ static int parse_list(struct pi_cur *c, uint64_t *out, size_t max, size_t *ret_n
 			le->why = "one value too many";
 			return -E2BIG;
 		}
-		if ((r = strict_u64(c, &out[n])) < 0) {
+		if ((r = pi_cur_u64_strict(c, &out[n])) < 0) {
 			le->col = n;
 			le->why = num_why(c, r);
 			return r == -ERANGE ? -ERANGE : -EINVAL;
@@ -205,7 +171,7 @@ static int keep_verbatim(struct stat_priv *p, struct pi_span line, uint32_t *ret
 {
 	int r;
 
-	if ((r = grow((void **)&p->spans, &p->capspans, p->nspans, sizeof(*p->spans))) < 0)
+	if ((r = pi_grow(&p->spans, &p->capspans, p->nspans + 1, sizeof(*p->spans))) < 0)
 		return r;
 	p->spans[p->nspans] = (struct vspan){p->text.len, line.len};
 	if ((r = pi_buf_append(&p->text, line.p, line.len)) < 0)
@@ -321,7 +287,7 @@ static int parse_cpu_id(struct pi_span key, unsigned lineno, int *ret, struct pi
 	struct pi_cur c = {key.p + 3, key.p + key.len};
 	uint64_t id;
 
-	if (strict_u64(&c, &id) < 0 || !pi_cur_eof(&c) || id > INT_MAX)
+	if (pi_cur_u64_strict(&c, &id) < 0 || !pi_cur_eof(&c) || id > INT_MAX)
 		return pi_perr_set(e, -EINVAL, SRC, lineno, "bad cpu number in \"%.*s\"",
 				   key.len > 24 ? 24 : (int)key.len, key.p);
 	*ret = (int)id;
@@ -372,7 +338,7 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 					"line does not start with a keyword");
 			goto fail;
 		}
-		if ((r = grow((void **)&p->items, &p->capitems, p->nitems, sizeof(*p->items))) < 0)
+		if ((r = pi_grow(&p->items, &p->capitems, p->nitems + 1, sizeof(*p->items))) < 0)
 			goto fail;
 
 		if (PI_SPAN_EQ(key, "cpu")) {
@@ -390,9 +356,8 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 			   (unsigned)(key.p[3] - '0') <= 9) {
 			struct pi_stat_cpu *cpu;
 
-			if ((r = grow((void **)&s->cpus, &capcpus, s->ncpus, sizeof(*s->cpus))) <
-				0 ||
-			    (r = grow((void **)&cpukeys, &capkeys, s->ncpus, sizeof(*cpukeys))) < 0)
+			if ((r = pi_grow(&s->cpus, &capcpus, s->ncpus + 1, sizeof(*s->cpus))) < 0 ||
+			    (r = pi_grow(&cpukeys, &capkeys, s->ncpus + 1, sizeof(*cpukeys))) < 0)
 				goto fail;
 			cpu = &s->cpus[s->ncpus];
 			memset(cpu, 0, sizeof(*cpu));
@@ -439,7 +404,7 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 				}
 				item.kind = IT_SCALAR;
 				item.scalar = (uint8_t)i;
-				if (pi_cur_chr(&c, ' ') && strict_u64(&c, &v) == 0 &&
+				if (pi_cur_chr(&c, ' ') && pi_cur_u64_strict(&c, &v) == 0 &&
 				    pi_cur_eof(&c)) {
 					f->v = v;
 					f->state = PI_OK;

@@ -141,29 +141,6 @@ const struct pi_zi_kv *pi_zi_node_stat(const struct pi_zi_zone *z, const char *n
 	return NULL;
 }
 
-/* Grow the array *pp (of elem-sized items, capacity *cap) to hold at least `need` items. */
-static int grow(void *pp, size_t *cap, size_t need, size_t elem)
-{
-	void *arr, *n;
-	size_t ncap;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 16;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2 / elem)
-			return -ENOMEM;
-		ncap *= 2;
-	}
-	memcpy(&arr, pp, sizeof(arr));
-	n = realloc(arr, ncap * elem);
-	if (!n)
-		return -ENOMEM;
-	memcpy(pp, &n, sizeof(n));
-	*cap = ncap;
-	return 0;
-}
-
 static struct pi_zi_zone *cur_zone(struct zp *p)
 {
 	return &p->zi->zones[p->zi->nzones - 1];
@@ -265,7 +242,7 @@ static int parse_header(struct zp *p, struct pi_span line)
 		if (name.p[i] < '!' || name.p[i] > '~')
 			return pi_perr_set(p->e, -EINVAL, SRC, p->lineno,
 					   "zone header: zone name is not printable ASCII");
-	if ((r = grow(&p->zi->zones, &p->cap_zones, p->zi->nzones + 1, sizeof(*z))) < 0)
+	if ((r = pi_grow(&p->zi->zones, &p->cap_zones, p->zi->nzones + 1, sizeof(*z))) < 0)
 		return r;
 	z = &p->zi->zones[p->zi->nzones++];
 	*z = (struct pi_zi_zone){.node = (int)node};
@@ -310,12 +287,13 @@ static int try_counter(struct zp *p, struct pi_cur c, size_t indent)
 		return pi_perr_set(p->e, r, SRC, p->lineno, "counter \"%.*s\" overflows 64 bits",
 				   (int)(name.len > 40 ? 40 : name.len), name.p);
 	if (p->in_node_stats) {
-		if ((r = grow(&p->pv->node_stats, &p->cap_nstats, p->nnstats + 1, sizeof(*kv))) < 0)
+		if ((r = pi_grow(&p->pv->node_stats, &p->cap_nstats, p->nnstats + 1, sizeof(*kv))) <
+		    0)
 			return r;
 		kv = &p->pv->node_stats[p->nnstats++];
 		z->nnode_stats++;
 	} else {
-		if ((r = grow(&p->pv->stats, &p->cap_stats, p->nstats + 1, sizeof(*kv))) < 0)
+		if ((r = pi_grow(&p->pv->stats, &p->cap_stats, p->nstats + 1, sizeof(*kv))) < 0)
 			return r;
 		kv = &p->pv->stats[p->nstats++];
 		z->nstats++;
@@ -359,7 +337,7 @@ static int parse_prot(struct zp *p, struct pi_cur c, size_t indent)
 			if (z->nprotection == UINT_MAX)
 				return pi_perr_set(p->e, -E2BIG, SRC, p->lineno,
 						   "protection list too long");
-			if ((r = grow(&p->pv->prot, &p->cap_prot, p->nprot + 1, sizeof(v))) < 0)
+			if ((r = pi_grow(&p->pv->prot, &p->cap_prot, p->nprot + 1, sizeof(v))) < 0)
 				return r;
 			p->pv->prot[p->nprot++] = v;
 			z->nprotection++;
@@ -394,7 +372,7 @@ static int parse_cpu(struct zp *p, struct pi_cur c, size_t indent)
 		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno, "bad pcp list number");
 	if (!pi_cur_eof(&c))
 		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno, "text after the cpu number");
-	if ((r = grow(&p->pv->pagesets, &p->cap_ps, p->nps + 1, sizeof(*ps))) < 0)
+	if ((r = pi_grow(&p->pv->pagesets, &p->cap_ps, p->nps + 1, sizeof(*ps))) < 0)
 		return r;
 	ps = &p->pv->pagesets[p->nps++];
 	*ps = (struct pi_zi_pageset){.cpu = (int)cpu, .pcp = (int)pcp};

@@ -18,34 +18,9 @@
 #include "rates.h"
 #include "snapshot.h"
 #include "symbolize.h"
+#include "fixture_model.h"
 #include "testutil.h"
 #include "zones.h"
-
-static struct pi_snapshot *snapshot_of(const char *sample)
-{
-	struct pi_snapshot *s = pi_snapshot_new();
-
-	s->seq = 1;
-	s->sampled_at = 1000.0;
-	s->page_size = 4096;
-	s->clock_ticks = 100;
-	for (int i = 0; i < PI_SRC_COUNT; i++) {
-		size_t len;
-		char *buf = pt_fixture_read(sample, pi_src_names[i], &len);
-		struct pi_perr e = {0};
-
-		if (!buf) {
-			s->status[i].state = PI_SRC_FAILED;
-			s->status[i].err = -ENOENT;
-			continue;
-		}
-		if (pi_srcdata_parse((enum pi_src)i, buf, len, 1000.0, &s->data[i], &e) < 0)
-			fail_msg("%s %s: %s:%u %s", sample, pi_src_names[i], e.source, e.line,
-				 e.reason);
-		s->status[i].state = PI_SRC_OK;
-	}
-	return s;
-}
 
 static const struct pi_zone_view *zone(const struct pi_zones *z, int node, const char *name)
 {
@@ -58,7 +33,7 @@ static const struct pi_zone_view *zone(const struct pi_zones *z, int node, const
 
 static void test_zones_alloc_ok_local(void **state)
 {
-	struct pi_snapshot *s = snapshot_of("local-6.18-x86_64");
+	struct pi_snapshot *s = pt_snapshot_of("local-6.18-x86_64");
 	struct pi_zones z;
 	const struct pi_zone_view *v;
 
@@ -99,7 +74,7 @@ static void test_zones_alloc_ok_local(void **state)
 static void test_zones_without_pagetypeinfo(void **state)
 {
 	/* debian non-root capture: no pagetypeinfo -> any buddyinfo block counts */
-	struct pi_snapshot *s = snapshot_of("debian-5.10-x86_64-nonroot");
+	struct pi_snapshot *s = pt_snapshot_of("debian-5.10-x86_64-nonroot");
 	struct pi_zones z;
 	const struct pi_zone_view *v;
 
@@ -164,7 +139,7 @@ static void test_rates(void **state)
 
 static void test_physmap_local(void **state)
 {
-	struct pi_snapshot *s = snapshot_of("local-6.18-x86_64");
+	struct pi_snapshot *s = pt_snapshot_of("local-6.18-x86_64");
 	struct pi_physmap m;
 
 	assert_int_equal(pi_physmap_build(s, &m), 0);
@@ -190,7 +165,7 @@ static void test_physmap_local(void **state)
 
 static void test_physmap_hidden(void **state)
 {
-	struct pi_snapshot *s = snapshot_of("debian-5.10-x86_64-nonroot");
+	struct pi_snapshot *s = pt_snapshot_of("debian-5.10-x86_64-nonroot");
 	struct pi_physmap m;
 
 	assert_int_equal(pi_physmap_build(s, &m), 0);
@@ -203,7 +178,7 @@ static void test_physmap_hidden(void **state)
 
 static void test_kimage_cray(void **state)
 {
-	struct pi_snapshot *s = snapshot_of("cray-x86_64-3.0-kallsyms");
+	struct pi_snapshot *s = pt_snapshot_of("cray-x86_64-3.0-kallsyms");
 	const struct pi_srcdata *d = s->data[PI_SRC_KALLSYMS];
 	struct pi_kimage ki;
 
@@ -260,7 +235,7 @@ static void test_symbolize(void **state)
 
 static void test_history_ring(void **state)
 {
-	struct pi_snapshot *s = snapshot_of("local-6.18-x86_64");
+	struct pi_snapshot *s = pt_snapshot_of("local-6.18-x86_64");
 	struct pi_history *h = NULL;
 	struct pi_history_result r;
 	const char *sel[] = {"zone.0.Normal", "cpu.busy"};

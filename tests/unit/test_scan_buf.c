@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -91,6 +92,48 @@ static void test_i64_hex_fixed(void **state)
 	assert_int_equal(pi_cur_fixed(&c, 2, &v), -EINVAL);
 }
 
+static void test_strict_forms(void **state)
+{
+	struct pi_cur c = cur("0 10 007 1.05 01.50 0.5");
+	uint64_t v = 42;
+
+	assert_int_equal(pi_cur_u64_strict(&c, &v), 0);
+	assert_int_equal(v, 0);
+	pi_cur_skip(&c, ' ');
+	assert_int_equal(pi_cur_u64_strict(&c, &v), 0);
+	assert_int_equal(v, 10);
+	pi_cur_skip(&c, ' ');
+	assert_int_equal(pi_cur_u64_strict(&c, &v), -EDOM); /* printf never prints "007" */
+	assert_int_equal(v, 10);			     /* untouched */
+	assert_int_equal(*c.p, '0');			     /* cursor unmoved */
+	c.p += 4;
+	assert_int_equal(pi_cur_fixed_strict(&c, 2, &v), 0);
+	assert_int_equal(v, 105);
+	pi_cur_skip(&c, ' ');
+	assert_int_equal(pi_cur_fixed_strict(&c, 2, &v), -EDOM);
+	c.p += 6;
+	assert_int_equal(pi_cur_fixed_strict(&c, 1, &v), 0);
+	assert_int_equal(v, 5);
+}
+
+static void test_grow(void **state)
+{
+	int *a = NULL;
+	size_t cap = 0;
+
+	assert_int_equal(pi_grow(&a, &cap, 1, sizeof(*a)), 0);
+	assert_int_equal(cap, 16);
+	a[15] = 7;
+	assert_int_equal(pi_grow(&a, &cap, 16, sizeof(*a)), 0);
+	assert_int_equal(cap, 16); /* already enough */
+	assert_int_equal(pi_grow(&a, &cap, 100, sizeof(*a)), 0);
+	assert_int_equal(cap, 128);
+	assert_int_equal(a[15], 7);
+	assert_int_equal(pi_grow(&a, &cap, SIZE_MAX / 2, sizeof(*a)), -ENOMEM);
+	assert_int_equal(cap, 128);
+	free(a);
+}
+
 static void test_word_and_lit(void **state)
 {
 	struct pi_cur c = cur("Node 0, zone   Normal  x");
@@ -156,6 +199,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lines),	  cmocka_unit_test(test_u64),
 	    cmocka_unit_test(test_i64_hex_fixed), cmocka_unit_test(test_word_and_lit),
+	    cmocka_unit_test(test_strict_forms),	  cmocka_unit_test(test_grow),
 	    cmocka_unit_test(test_buf_formats),	  cmocka_unit_test(test_buf_cap),
 	};
 	return cmocka_run_group_tests_name("scan_buf", tests, NULL, NULL);

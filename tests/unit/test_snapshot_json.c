@@ -13,6 +13,7 @@
 #include "docs.h"
 #include "jsonw.h"
 #include "snapshot.h"
+#include "fixture_model.h"
 #include "testutil.h"
 
 static char *print_arr(void (*fill)(cJSON *))
@@ -52,38 +53,9 @@ static void test_exact_numbers(void **state)
 	free(s);
 }
 
-static struct pi_snapshot *snapshot_of(const char *sample)
-{
-	struct pi_snapshot *s = pi_snapshot_new();
-
-	s->seq = 1;
-	s->sampled_at = 1000.0;
-	s->page_size = 4096;
-	s->clock_ticks = 100;
-	for (int i = 0; i < PI_SRC_COUNT; i++) {
-		size_t len;
-		char *buf = pt_fixture_read(sample, pi_src_names[i], &len);
-		struct pi_perr e = {0};
-		int r;
-
-		if (!buf) {
-			s->status[i].state = PI_SRC_FAILED;
-			s->status[i].err = -ENOENT;
-			strcpy(s->status[i].error, "No such file or directory");
-			continue;
-		}
-		r = pi_srcdata_parse((enum pi_src)i, buf, len, 999.5, &s->data[i], &e);
-		if (r < 0)
-			fail_msg("%s %s: %s:%u %s", sample, pi_src_names[i], e.source, e.line,
-				 e.reason);
-		s->status[i].state = PI_SRC_OK;
-	}
-	return s;
-}
-
 static void test_buddy_doc(void **state)
 {
-	struct pi_snapshot *s = snapshot_of("local-6.18-x86_64");
+	struct pi_snapshot *s = pt_snapshot_of("local-6.18-x86_64");
 	cJSON *d = pi_doc_buddy(s), *z;
 	char *txt;
 
@@ -107,7 +79,7 @@ static void test_buddy_doc(void **state)
 static void test_healthz_and_missing_sources(void **state)
 {
 	/* cray has only kallsyms: everything else is missing -> degraded, 503 documents */
-	struct pi_snapshot *s = snapshot_of("cray-x86_64-3.0-kallsyms");
+	struct pi_snapshot *s = pt_snapshot_of("cray-x86_64-3.0-kallsyms");
 	cJSON *h = pi_doc_healthz(s), *src;
 
 	assert_string_equal(cJSON_GetObjectItem(h, "status")->valuestring, "degraded");
