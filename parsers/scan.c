@@ -31,15 +31,6 @@ bool pi_lines_next(struct pi_lines *it, struct pi_span *ret_line, bool *ret_nl)
 	return true;
 }
 
-size_t pi_cur_skip(struct pi_cur *c, char ch)
-{
-	const char *s = c->p;
-
-	while (c->p < c->end && *c->p == ch)
-		c->p++;
-	return (size_t)(c->p - s);
-}
-
 size_t pi_cur_skip_ws(struct pi_cur *c)
 {
 	const char *s = c->p;
@@ -59,15 +50,6 @@ bool pi_cur_lit(struct pi_cur *c, const char *lit)
 	return true;
 }
 
-bool pi_cur_chr(struct pi_cur *c, char ch)
-{
-	if (c->p < c->end && *c->p == ch) {
-		c->p++;
-		return true;
-	}
-	return false;
-}
-
 bool pi_cur_word(struct pi_cur *c, size_t max, struct pi_span *ret)
 {
 	const char *q = c->p;
@@ -82,20 +64,28 @@ bool pi_cur_word(struct pi_cur *c, size_t max, struct pi_span *ret)
 	return true;
 }
 
-int pi_cur_u64(struct pi_cur *c, uint64_t *ret)
+/* Out-of-line part of pi_cur_u64: 20 digits or more, where overflow is possible. */
+int pi_cur_u64_slow_(struct pi_cur *c, uint64_t *ret)
 {
-	const char *q = c->p;
+	const char *start = c->p, *q = c->p;
 	uint64_t v = 0;
+	size_t n;
 
-	if (q >= c->end || (unsigned)(*q - '0') > 9)
-		return -EINVAL;
-	while (q < c->end && (unsigned)(*q - '0') <= 9) {
-		unsigned d = (unsigned)(*q - '0');
+	while (q < c->end && (unsigned)(*q - '0') <= 9)
+		q++;
+	while (q - start > 19 && *start == '0') /* leading zeros do not count */
+		start++;
+	n = (size_t)(q - start);
+	if (n > 20)
+		return -ERANGE;
+	for (const char *p = start; p < q - (n == 20); p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	if (n == 20) {
+		unsigned d = (unsigned)(q[-1] - '0');
 
 		if (v > (UINT64_MAX - d) / 10)
 			return -ERANGE;
 		v = v * 10 + d;
-		q++;
 	}
 	c->p = q;
 	*ret = v;
@@ -173,22 +163,6 @@ int pi_cur_fixed(struct pi_cur *c, unsigned frac, uint64_t *ret)
 		return -ERANGE;
 	*ret = ip * scale + fp;
 	*c = t;
-	return 0;
-}
-
-int pi_cur_u64_strict(struct pi_cur *c, uint64_t *ret)
-{
-	const char *s = c->p;
-	uint64_t v;
-	int r = pi_cur_u64(c, &v);
-
-	if (r < 0)
-		return r;
-	if (*s == '0' && c->p - s > 1) {
-		c->p = s;
-		return -EDOM;
-	}
-	*ret = v;
 	return 0;
 }
 

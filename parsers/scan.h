@@ -4,6 +4,7 @@
  * check for overflow. Parsers advance a cursor token by token (after curl's strparse). */
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,19 +46,50 @@ static inline size_t pi_cur_left(const struct pi_cur *c)
 }
 
 /* Skip bytes equal to ch; returns how many were skipped. */
-size_t pi_cur_skip(struct pi_cur *c, char ch);
+static inline size_t pi_cur_skip(struct pi_cur *c, char ch)
+{
+	const char *s = c->p;
+
+	while (c->p < c->end && *c->p == ch)
+		c->p++;
+	return (size_t)(c->p - s);
+}
 /* Skip spaces and tabs; returns how many were skipped. */
 size_t pi_cur_skip_ws(struct pi_cur *c);
 /* Consume the literal if the input starts with it. */
 bool pi_cur_lit(struct pi_cur *c, const char *lit);
 /* Consume one byte if it equals ch. */
-bool pi_cur_chr(struct pi_cur *c, char ch);
+static inline bool pi_cur_chr(struct pi_cur *c, char ch)
+{
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		return true;
+	}
+	return false;
+}
 /* A run of bytes other than space, tab and NUL, at most `max` long (0 = unbounded).
  * Returns false (cursor unmoved) if the run is empty or longer than max. */
 bool pi_cur_word(struct pi_cur *c, size_t max, struct pi_span *ret);
+int pi_cur_u64_slow_(struct pi_cur *c, uint64_t *ret);
+
 /* Unsigned decimal: one or more digits. -EINVAL if no digit, -ERANGE on overflow.
- * The cursor moves only on success. */
-int pi_cur_u64(struct pi_cur *c, uint64_t *ret);
+ * The cursor moves only on success. Inline: parsers call it for every number. */
+static inline int pi_cur_u64(struct pi_cur *c, uint64_t *ret)
+{
+	const char *q = c->p, *lim = c->end - c->p > 19 ? c->p + 19 : c->end;
+	uint64_t v = 0;
+
+	/* 19 digits cannot overflow 64 bits; a 20th takes the careful path. */
+	while (q < lim && (unsigned)(*q - '0') <= 9)
+		v = v * 10 + (uint64_t)(*q++ - '0');
+	if (q == lim && q < c->end && (unsigned)(*q - '0') <= 9)
+		return pi_cur_u64_slow_(c, ret);
+	if (q == c->p)
+		return -EINVAL;
+	c->p = q;
+	*ret = v;
+	return 0;
+}
 /* Optional '-' then digits. */
 int pi_cur_i64(struct pi_cur *c, int64_t *ret);
 /* Lowercase or uppercase hex digits (no 0x prefix), at most 16 significant... any number
@@ -69,7 +101,22 @@ int pi_cur_fixed(struct pi_cur *c, unsigned frac, uint64_t *ret);
 
 /* The same, but only the form printf prints ("%lu", "%lu.%02lu"): -EDOM for a redundant
  * leading zero ("007", "01.50"). Strict parsing is what lets renderers reproduce the input. */
-int pi_cur_u64_strict(struct pi_cur *c, uint64_t *ret);
+static inline int pi_cur_u64_strict(struct pi_cur *c, uint64_t *ret)
+{
+	const char *s = c->p;
+	uint64_t v;
+	int r = pi_cur_u64(c, &v);
+
+	if (r < 0)
+		return r;
+	if (*s == '0' && c->p - s > 1) {
+		c->p = s;
+		return -EDOM;
+	}
+	*ret = v;
+	return 0;
+}
+
 int pi_cur_fixed_strict(struct pi_cur *c, unsigned frac, uint64_t *ret);
 
 static inline bool pi_span_eq(struct pi_span s, const char *lit, size_t litlen)
