@@ -75,7 +75,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--markdown"))
 			markdown = 1;
 		else {
-			fprintf(stderr, "usage: %s [--root DIR] [--runs N] [--markdown]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--root DIR] [--runs N] [--markdown]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -87,7 +88,8 @@ int main(int argc, char **argv)
 	rt = calloc((size_t)runs, sizeof(*rt));
 	pt = calloc((size_t)runs, sizeof(*pt));
 	if (markdown)
-		printf("| source | bytes | kernel read median (µs) | parse median (µs) | parse / read | "
+		printf("| source | bytes | kernel read median (µs) | parse median (µs) | parse / "
+		       "read | "
 		       "parse MB/s |\n|---|---:|---:|---:|---:|---:|\n");
 	else
 		printf("%-16s %10s %12s %12s %10s %10s\n", "source", "bytes", "read_us", "parse_us",
@@ -109,7 +111,8 @@ int main(int argc, char **argv)
 			}
 		}
 		if (!ok) {
-			printf(markdown ? "| %s | unreadable: %s | | | | |\n" : "%-16s unreadable: %s\n",
+			printf(markdown ? "| %s | unreadable: %s | | | | |\n"
+					: "%-16s unreadable: %s\n",
 			       pi_src_names[s], strerror(errno));
 			continue;
 		}
@@ -140,11 +143,11 @@ int main(int argc, char **argv)
 			double mbs = (double)len / ((double)pt[runs / 2] / 1e9) / 1e6;
 
 			if (markdown)
-				printf("| %s | %zu | %.1f | %.1f | %.3f | %.0f |\n", pi_src_names[s], len,
-				       r, p, p / r, mbs);
+				printf("| %s | %zu | %.1f | %.1f | %.3f | %.0f |\n",
+				       pi_src_names[s], len, r, p, p / r, mbs);
 			else
-				printf("%-16s %10zu %12.1f %12.1f %10.3f %10.0f\n", pi_src_names[s], len,
-				       r, p, p / r, mbs);
+				printf("%-16s %10zu %12.1f %12.1f %10.3f %10.0f\n", pi_src_names[s],
+				       len, r, p, p / r, mbs);
 		}
 	}
 	free(rt);

@@ -1,227 +1,65 @@
 /* procintrod: reads procfs, keeps a model of the machine, serves it over HTTP.
  *
- * Reading order of this file: options, then main(): first sample, HTTP start (so the socket
- * accepts connections only once there is data), then the libevent loop, whose timer takes a
- * sample every --interval and publishes the pages rendered from it. */
+ * Reading order: options (options.c); main() opens the files that need privilege, gives up
+ * privileges, takes the first sample, starts HTTP (so the socket accepts connections only once
+ * there is data), tells systemd it is ready, then runs the libevent loop: a timer takes a
+ * sample every --interval and publishes the pages rendered from it; another pings systemd's
+ * watchdog from the same loop, so a hung loop gets the service restarted; SIGHUP re-reads the
+ * configuration; SIGTERM/SIGINT stop. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
-#include "assets.h"
+#include "auth.h"
 #include "capture.h"
 #include "history.h"
 #include "http.h"
 #include "log.h"
+#include "notify.h"
+#include "options.h"
 #include "pages.h"
 #include "pi_config.h"
+#include "privs.h"
 #include "sampler.h"
 
-struct options {
-	struct pi_sampler_opts sampler;
-	struct pi_http_opts http;
-	const char *listen;
-	double history_seconds;
-	const char *capture_dir;
-	bool once;
-};
-
 struct daemon_state {
-	struct options *opt;
+	struct pi_options *opt;
+	int argc;
+	char **argv;
 	struct event_base *base;
+	struct event *tick;
 	struct pi_sampler *sampler;
 	struct pi_http *http;
 	struct pi_pages *pages;
 	struct pi_history *history;
 };
 
-static void usage(FILE *f)
+static struct timeval seconds_tv(double s)
 {
-	fputs(
-	    "Usage: procintrod [OPTIONS]\n"
-	    "Reads /proc (stat, buddyinfo, pagetypeinfo, zoneinfo, iomem, kallsyms, loadavg,\n"
-	    "pressure/*), rebuilds the machine's memory zones, buddy allocator, physical map,\n"
-	    "kernel symbols and scheduler state, and serves them as JSON over HTTP.\n\n"
-	    "  --procfs-root DIR            procfs tree to read (default /proc); a captured\n"
-	    "                               snapshot or a sosreport's proc/ works too\n"
-	    "  --listen ADDR:PORT           where to serve HTTP (default 127.0.0.1:9464)\n"
-	    "  --interval SECONDS           sampling period of the fast sources (default 1)\n"
-	    "  --pagetypeinfo-interval SEC  period of pagetypeinfo (default 30: the kernel walks\n"
-	    "                               every free list under the zone lock to print it)\n"
-	    "  --slow-interval SECONDS      period of iomem and kallsyms (default 300)\n"
-	    "  --page-size BYTES            page size of the machine the tree comes from\n"
-	    "                               (default: this machine's)\n"
-	    "  --clock-ticks HZ             USER_HZ of that machine (default: this machine's)\n"
-	    "  --http-threads N             HTTP worker threads (default 2)\n"
-	    "  --max-connections N          concurrent HTTP connections (default 256)\n"
-	    "  --history SECONDS            history kept in memory for /api/v1/history\n"
-	    "                               (default 3600; 0 disables it)\n"
-	    "  --once                       take one sample, print /api/v1/snapshot, exit\n"
-	    "  --capture DIR                copy the procfs sources into DIR (a procfs tree\n"
-	    "                               that --procfs-root replays), then exit\n"
-	    "  -v, --verbose                log debug messages\n"
-	    "  -h, --help                   this text\n"
-	    "  -V, --version                print the version\n",
-	    f);
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)s;
+	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+	return tv;
 }
 
-static int parse_seconds(const char *s, double min, double *ret)
+static void report_status(const struct pi_snapshot *snap)
 {
-	char *end;
-	double v;
+	char status[160];
+	int ok = 0;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || end == s || !isfinite(v) || v < min || v > 86400)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-static int parse_long(const char *s, long min, long max, long *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < min || v > max)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-/* Returns 0 to run, 1 to exit successfully (help/version), -EINVAL on bad usage. */
-static int parse_options(int argc, char **argv, struct options *o)
-{
-	enum {
-		OPT_ROOT = 256,
-		OPT_LISTEN,
-		OPT_INTERVAL,
-		OPT_PTI_INTERVAL,
-		OPT_SLOW,
-		OPT_PAGE_SIZE,
-		OPT_CLOCK_TICKS,
-		OPT_THREADS,
-		OPT_MAXCONN,
-		OPT_ONCE,
-		OPT_HISTORY,
-		OPT_CAPTURE,
-	};
-	static const struct option longopts[] = {
-	    {"procfs-root", required_argument, NULL, OPT_ROOT},
-	    {"listen", required_argument, NULL, OPT_LISTEN},
-	    {"interval", required_argument, NULL, OPT_INTERVAL},
-	    {"pagetypeinfo-interval", required_argument, NULL, OPT_PTI_INTERVAL},
-	    {"slow-interval", required_argument, NULL, OPT_SLOW},
-	    {"page-size", required_argument, NULL, OPT_PAGE_SIZE},
-	    {"clock-ticks", required_argument, NULL, OPT_CLOCK_TICKS},
-	    {"http-threads", required_argument, NULL, OPT_THREADS},
-	    {"max-connections", required_argument, NULL, OPT_MAXCONN},
-	    {"once", no_argument, NULL, OPT_ONCE},
-	    {"history", required_argument, NULL, OPT_HISTORY},
-	    {"capture", required_argument, NULL, OPT_CAPTURE},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {0},
-	};
-	long l;
-	int c;
-
-	o->sampler = (struct pi_sampler_opts){
-	    .root = "/proc",
-	    .interval = 1.0,
-	    .pagetypeinfo_interval = 30.0,
-	    .slow_interval = 300.0,
-	    .max_file_bytes = 64u << 20,
-	    .page_size = sysconf(_SC_PAGESIZE),
-	    .clock_ticks = sysconf(_SC_CLK_TCK),
-	};
-	pi_http_opts_default(&o->http);
-	o->listen = "127.0.0.1:9464";
-	o->history_seconds = 3600;
-	while ((c = getopt_long(argc, argv, "vhV", longopts, NULL)) != -1) {
-		int r = 0;
-
-		switch (c) {
-		case OPT_ROOT:
-			o->sampler.root = optarg;
-			break;
-		case OPT_LISTEN:
-			o->listen = optarg;
-			break;
-		case OPT_INTERVAL:
-			r = parse_seconds(optarg, 0.01, &o->sampler.interval);
-			break;
-		case OPT_PTI_INTERVAL:
-			r = parse_seconds(optarg, 0.01, &o->sampler.pagetypeinfo_interval);
-			break;
-		case OPT_SLOW:
-			r = parse_seconds(optarg, 0.01, &o->sampler.slow_interval);
-			break;
-		case OPT_PAGE_SIZE:
-			r = parse_long(optarg, 512, 1L << 30, &o->sampler.page_size);
-			if (r == 0 && (o->sampler.page_size & (o->sampler.page_size - 1)))
-				r = -EINVAL;
-			break;
-		case OPT_CLOCK_TICKS:
-			r = parse_long(optarg, 1, 1000000, &o->sampler.clock_ticks);
-			break;
-		case OPT_THREADS:
-			r = parse_long(optarg, 1, 8, &l);
-			o->http.threads = (unsigned)l;
-			break;
-		case OPT_MAXCONN:
-			r = parse_long(optarg, 1, 65536, &l);
-			o->http.max_conns = (unsigned)l;
-			break;
-		case OPT_ONCE:
-			o->once = true;
-			break;
-		case OPT_CAPTURE:
-			o->capture_dir = optarg;
-			break;
-		case OPT_HISTORY:
-			r = parse_seconds(optarg, 0, &o->history_seconds);
-			break;
-		case 'v':
-			pi_log_set_level(PI_LOG_DEBUG);
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case 'V':
-			printf("procintrod %s\n", PI_VERSION);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
-		if (r < 0) {
-			fprintf(stderr, "procintrod: invalid value for --%s: %s\n",
-				longopts[c - OPT_ROOT].name, optarg);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "procintrod: unexpected argument: %s\n", argv[optind]);
-		return -EINVAL;
-	}
-	if (pi_http_parse_listen(o->listen, &o->http) < 0) {
-		fprintf(stderr, "procintrod: invalid --listen %s (want ADDR:PORT or [ADDR]:PORT)\n",
-			o->listen);
-		return -EINVAL;
-	}
-	o->http.index_html = pi_asset_index_html;
-	o->http.index_len = pi_asset_index_html_len;
-	return 0;
+	for (int i = 0; i < PI_SRC_COUNT; i++)
+		ok += snap->status[i].state == PI_SRC_OK;
+	snprintf(status, sizeof(status), "STATUS=sample %llu: %d of %d sources readable",
+		 (unsigned long long)snap->seq, ok, PI_SRC_COUNT);
+	pi_notify(status);
 }
 
 static void on_tick(evutil_socket_t fd, short what, void *arg)
@@ -236,6 +74,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	}
 	if (d->history && pi_history_push(d->history, snap) < 0)
 		pi_log(PI_LOG_ERR, "out of memory recording history");
+	report_status(snap);
 	pages = pi_pages_new(snap, d->pages);
 	pi_snapshot_unref(snap);
 	if (!pages) {
@@ -247,15 +86,61 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	d->pages = pages;
 }
 
-static void on_signal(evutil_socket_t sig, short what, void *arg)
+static void on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	pi_notify("WATCHDOG=1");
+}
+
+static void on_stop(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon_state *d = arg;
 
 	pi_log(PI_LOG_INFO, "received %s, stopping", strsignal((int)sig));
+	pi_notify("STOPPING=1");
 	event_base_loopbreak(d->base);
 }
 
-static int run_once(struct pi_sampler *sampler)
+/* SIGHUP: read the configuration again. Sampling settings change at once; settings bound to
+ * the listening socket or fixed at start-up are reported as needing a restart. An invalid file
+ * leaves everything as it was. */
+static void on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon_state *d = arg;
+	struct pi_options n = {0}, *o = d->opt;
+	struct timeval tv;
+
+	pi_notify("RELOADING=1");
+	if (pi_options_parse(d->argc, d->argv, &n) != 0) {
+		pi_log(PI_LOG_ERR, "reload: the configuration is invalid (see above), keeping the "
+				   "running one");
+		pi_options_fini(&n);
+		pi_notify("READY=1");
+		return;
+	}
+	if (strcmp(n.listen, o->listen) || n.http.threads != o->http.threads ||
+	    n.http.max_conns != o->http.max_conns || strcmp(n.sampler.root, o->sampler.root) ||
+	    (n.token_file == NULL) != (o->token_file == NULL) ||
+	    (n.tls_cert == NULL) != (o->tls_cert == NULL) ||
+	    n.history_seconds != o->history_seconds)
+		pi_log(PI_LOG_WARN,
+		       "reload: listen, procfs-root, history, TLS, token and HTTP limits "
+		       "change only with a restart, ignoring those");
+	o->sampler.interval = n.sampler.interval;
+	o->sampler.pagetypeinfo_interval = n.sampler.pagetypeinfo_interval;
+	o->sampler.slow_interval = n.sampler.slow_interval;
+	o->sampler.page_size = n.sampler.page_size;
+	o->sampler.clock_ticks = n.sampler.clock_ticks;
+	pi_sampler_retime(d->sampler, &o->sampler);
+	pi_log_set_level(n.verbose ? PI_LOG_DEBUG : PI_LOG_INFO);
+	tv = seconds_tv(o->sampler.interval);
+	event_del(d->tick);
+	event_add(d->tick, &tv);
+	pi_options_fini(&n);
+	pi_log(PI_LOG_INFO, "reloaded the configuration: sampling every %gs", o->sampler.interval);
+	pi_notify("READY=1");
+}
+
+static int run_once(struct pi_sampler *sampler, struct pi_options *o)
 {
 	struct pi_snapshot *snap = pi_sampler_sample(sampler, true);
 	struct pi_pages *pages;
@@ -263,7 +148,7 @@ static int run_once(struct pi_sampler *sampler)
 
 	if (!snap)
 		return 1;
-	pages = pi_pages_new(snap, NULL);
+	pages = pi_pages_new_opts(snap, NULL, &o->metrics);
 	if (!pages || !pages->page[PI_PAGE_SNAPSHOT] ||
 	    pages->page[PI_PAGE_SNAPSHOT]->status != 200) {
 		r = 1;
@@ -273,7 +158,7 @@ static int run_once(struct pi_sampler *sampler)
 		fputc('\n', stdout);
 	}
 	if (pi_sampler_good_sources(sampler) == 0) {
-		pi_log(PI_LOG_ERR, "no source could be read under %s", "the procfs root");
+		pi_log(PI_LOG_ERR, "no source could be read under %s", o->sampler.root);
 		r = 1;
 	}
 	pi_pages_unref(pages);
@@ -281,20 +166,98 @@ static int run_once(struct pi_sampler *sampler)
 	return fflush(stdout) == 0 ? r : 1;
 }
 
+/* Files the HTTP server needs (TLS material, the token) are read now, while privileged. */
+static int load_secrets(struct pi_options *o)
+{
+	char err[512];
+	int r = 0;
+
+	if (o->token_file)
+		r = pi_auth_load_token(o->token_file, &o->http.token, err, sizeof(err));
+	if (r == 0 && o->tls_cert)
+		r = pi_auth_load_pem(o->tls_cert, &o->http.tls_cert, err, sizeof(err));
+	if (r == 0 && o->tls_key)
+		r = pi_auth_load_pem(o->tls_key, &o->http.tls_key, err, sizeof(err));
+	if (r == 0 && o->tls_client_ca)
+		r = pi_auth_load_pem(o->tls_client_ca, &o->http.tls_client_ca, err, sizeof(err));
+	if (r < 0)
+		pi_log(PI_LOG_ERR, "%s", err);
+	return r;
+}
+
+/* Keep descriptors to the files whose content depends on privilege, then give privilege up:
+ * when started as root with --user, or with capabilities (the systemd unit's ambient set). */
+static int drop_privileges(struct pi_sampler *s, const struct pi_options *o)
+{
+	char err[256];
+	int r;
+
+	if (geteuid() == 0 && !o->user) {
+		pi_log(PI_LOG_WARN, "running as root: give --user NAME to drop privileges after "
+				    "start-up");
+		return 0;
+	}
+	if (geteuid() != 0 && pi_privs_none())
+		return 0; /* nothing to give up */
+	r = pi_sampler_keep_privileged(s);
+	if (r < 0)
+		pi_log(PI_LOG_WARN, "procfs root %s: %s", o->sampler.root, strerror(-r));
+	r = pi_privs_drop(o->user, err, sizeof(err));
+	if (r < 0) {
+		pi_log(PI_LOG_ERR, "giving up privileges: %s", err);
+		return r;
+	}
+	pi_log(PI_LOG_INFO, "running as uid %u with no capabilities", (unsigned)getuid());
+	return 0;
+}
+
+/* Room for every allowed connection: the soft RLIMIT_NOFILE is often 1024. */
+static void raise_fd_limit(unsigned conns)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)conns + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+		pi_log(PI_LOG_WARN,
+		       "at most %llu open files: fewer than %u connections can be served",
+		       (unsigned long long)rl.rlim_cur, conns);
+}
+
+/* Socket activation (sd_listen_fds(3)): one listening socket passed as fd 3. */
+static int activation_fd(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+
+	if (!pid || !fds || strtol(pid, NULL, 10) != (long)getpid() || strtol(fds, NULL, 10) < 1)
+		return -1;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return 3;
+}
+
 int main(int argc, char **argv)
 {
-	struct options opt = {0};
-	struct daemon_state d = {.opt = &opt};
-	struct event *tick = NULL, *sigterm = NULL, *sigint = NULL;
+	struct pi_options opt = {0};
+	struct daemon_state d = {.opt = &opt, .argc = argc, .argv = argv};
+	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL, *watchdog = NULL;
 	struct pi_snapshot *snap;
 	struct timeval tv;
+	uint64_t wd_usec;
 	char err[256];
 	int r, ret = 1;
 
-	r = parse_options(argc, argv, &opt);
-	if (r != 0)
+	r = pi_options_parse(argc, argv, &opt);
+	if (r != 0) {
+		pi_options_fini(&opt);
 		return r > 0 ? 0 : 2;
+	}
+	pi_log_set_level(opt.verbose ? PI_LOG_DEBUG : PI_LOG_INFO);
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit(opt.http.max_conns);
 	if (opt.capture_dir) {
 		r = pi_capture(opt.sampler.root, opt.capture_dir, opt.sampler.max_file_bytes);
 		if (r < 0)
@@ -302,20 +265,24 @@ int main(int argc, char **argv)
 		else
 			pi_log(PI_LOG_INFO, "captured %d of %d sources into %s", r, PI_SRC_COUNT,
 			       opt.capture_dir);
+		pi_options_fini(&opt);
 		return r > 0 ? 0 : 1;
 	}
 	if (pi_sampler_new(&opt.sampler, &d.sampler) < 0)
-		return 1;
+		goto out;
 	if (opt.once) {
-		ret = run_once(d.sampler);
-		pi_sampler_free(d.sampler);
-		return ret;
+		ret = run_once(d.sampler, &opt);
+		goto out;
 	}
+	opt.http.listen_fd = activation_fd();
+	if (load_secrets(&opt) < 0 || drop_privileges(d.sampler, &opt) < 0)
+		goto out;
 
 	/* First sample before listening: a client that connects gets data. */
 	snap = pi_sampler_sample(d.sampler, true);
-	if (!snap || !(d.pages = pi_pages_new(snap, NULL))) {
+	if (!snap || !(d.pages = pi_pages_new_opts(snap, NULL, &opt.metrics))) {
 		pi_log(PI_LOG_ERR, "out of memory taking the first sample");
+		pi_snapshot_unref(snap);
 		goto out;
 	}
 	if (opt.history_seconds > 0) {
@@ -323,46 +290,67 @@ int main(int argc, char **argv)
 
 		if (pi_history_new(cap, &d.history) < 0 || pi_history_push(d.history, snap) < 0) {
 			pi_log(PI_LOG_ERR, "out of memory allocating the history");
+			pi_snapshot_unref(snap);
 			goto out;
 		}
 		opt.http.history = d.history;
 	}
+	report_status(snap);
 	pi_snapshot_unref(snap);
 	r = pi_http_start(&opt.http, d.pages, &d.http, err, sizeof(err));
 	if (r < 0) {
 		pi_log(PI_LOG_ERR, "%s on %s", err, opt.listen);
 		goto out;
 	}
-	pi_log(PI_LOG_INFO, "serving %s on http://%s/ (port %u), sampling every %gs",
-	       opt.sampler.root, opt.listen, pi_http_port(d.http), opt.sampler.interval);
+	pi_log(PI_LOG_INFO, "serving %s on %s://%s/ (port %u), sampling every %gs",
+	       opt.sampler.root, opt.tls_cert ? "https" : "http", opt.listen, pi_http_port(d.http),
+	       opt.sampler.interval);
 
 	d.base = event_base_new();
 	if (!d.base)
 		goto out;
-	tick = event_new(d.base, -1, EV_PERSIST, on_tick, &d);
-	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
-	sigint = evsignal_new(d.base, SIGINT, on_signal, &d);
-	if (!tick || !sigterm || !sigint)
+	d.tick = event_new(d.base, -1, EV_PERSIST, on_tick, &d);
+	sigterm = evsignal_new(d.base, SIGTERM, on_stop, &d);
+	sigint = evsignal_new(d.base, SIGINT, on_stop, &d);
+	sighup = evsignal_new(d.base, SIGHUP, on_reload, &d);
+	if (!d.tick || !sigterm || !sigint || !sighup)
 		goto out;
-	tv.tv_sec = (time_t)opt.sampler.interval;
-	tv.tv_usec = (suseconds_t)((opt.sampler.interval - (double)tv.tv_sec) * 1e6);
-	event_add(tick, &tv);
+	tv = seconds_tv(opt.sampler.interval);
+	event_add(d.tick, &tv);
 	event_add(sigterm, NULL);
 	event_add(sigint, NULL);
+	event_add(sighup, NULL);
+	wd_usec = pi_watchdog_usec();
+	if (wd_usec) {
+		watchdog = event_new(d.base, -1, EV_PERSIST, on_watchdog, &d);
+		tv = seconds_tv((double)wd_usec / 2e6);
+		if (watchdog)
+			event_add(watchdog, &tv);
+	}
+	pi_notify("READY=1");
 	event_base_dispatch(d.base);
 	ret = 0;
 out:
-	if (tick)
-		event_free(tick);
+	if (d.tick)
+		event_free(d.tick);
+	if (watchdog)
+		event_free(watchdog);
 	if (sigterm)
 		event_free(sigterm);
 	if (sigint)
 		event_free(sigint);
+	if (sighup)
+		event_free(sighup);
 	pi_http_stop(d.http);
 	pi_pages_unref(d.pages);
 	if (d.base)
 		event_base_free(d.base);
 	pi_sampler_free(d.sampler);
 	pi_history_free(d.history);
+	free(opt.http.token);
+	free(opt.http.tls_cert);
+	free(opt.http.tls_key);
+	free(opt.http.tls_client_ca);
+	pi_options_fini(&opt);
 	return ret;
 }

@@ -16,8 +16,10 @@ struct pi_sampler {
 	int rootfd;
 	struct pi_snapshot *last;
 	double next_due[PI_SRC_COUNT]; /* monotonic seconds */
+	int kept_fd[PI_SRC_COUNT];     /* opened before privileges were dropped, or -1 */
 	uint64_t seq;
 	unsigned good;
+	bool root_failing;
 };
 
 static double mono_s(void)
@@ -57,6 +59,8 @@ int pi_sampler_new(const struct pi_sampler_opts *o, struct pi_sampler **ret)
 		return -ENOMEM;
 	s->o = *o;
 	s->rootfd = -1;
+	for (int i = 0; i < PI_SRC_COUNT; i++)
+		s->kept_fd[i] = -1;
 	*ret = s;
 	return 0;
 }
@@ -67,8 +71,52 @@ void pi_sampler_free(struct pi_sampler *s)
 		return;
 	if (s->rootfd >= 0)
 		close(s->rootfd);
+	for (int i = 0; i < PI_SRC_COUNT; i++)
+		if (s->kept_fd[i] >= 0)
+			close(s->kept_fd[i]);
 	pi_snapshot_unref(s->last);
 	free(s);
+}
+
+void pi_sampler_retime(struct pi_sampler *s, const struct pi_sampler_opts *o)
+{
+	s->o.interval = o->interval;
+	s->o.pagetypeinfo_interval = o->pagetypeinfo_interval;
+	s->o.slow_interval = o->slow_interval;
+	s->o.page_size = o->page_size;
+	s->o.clock_ticks = o->clock_ticks;
+	/* Re-plan: each source is next read after its new period. */
+	for (int i = 0; i < PI_SRC_COUNT; i++)
+		s->next_due[i] = 0;
+}
+
+int pi_sampler_keep_privileged(struct pi_sampler *s)
+{
+	/* Checked at open (pagetypeinfo's mode) or filtered by the opener's credentials
+	 * (iomem 4.6+, kallsyms 4.15+): see daemon/privs.h. */
+	static const enum pi_src privileged[] = {PI_SRC_PAGETYPEINFO, PI_SRC_KALLSYMS,
+						 PI_SRC_IOMEM};
+	int kept = 0;
+
+	if (s->rootfd < 0)
+		s->rootfd = open(s->o.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfd < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(privileged) / sizeof(privileged[0]); i++) {
+		int fd = pi_open_source(s->rootfd, pi_src_names[privileged[i]]);
+
+		if (fd < 0) {
+			pi_log(PI_LOG_WARN,
+			       "%s: %s: its data will be limited after dropping privileges",
+			       pi_src_names[privileged[i]], strerror(-fd));
+			continue;
+		}
+		if (s->kept_fd[privileged[i]] >= 0)
+			close(s->kept_fd[privileged[i]]);
+		s->kept_fd[privileged[i]] = fd;
+		kept++;
+	}
+	return kept;
 }
 
 unsigned pi_sampler_good_sources(const struct pi_sampler *s)
@@ -82,6 +130,8 @@ static void describe(int err, const struct pi_perr *pe, char *dst, size_t size)
 		pi_perr_format(pe, dst, size);
 	else if (err == -EFBIG)
 		snprintf(dst, size, "file larger than the read cap");
+	else if (err == -EINVAL) /* pi_open_source(): a FIFO, a device, a socket */
+		snprintf(dst, size, "not a regular file");
 	else
 		snprintf(dst, size, "%s", strerror(-err));
 }
@@ -98,7 +148,9 @@ static void read_source(struct pi_sampler *s, struct pi_snapshot *snap, enum pi_
 	double t = real_s();
 	int r;
 
-	if (s->rootfd < 0)
+	if (s->kept_fd[src] >= 0)
+		r = pi_read_fd(s->kept_fd[src], s->o.max_file_bytes, &buf, &len, &read_ns);
+	else if (s->rootfd < 0)
 		r = -ENOENT;
 	else
 		r = pi_read_file(s->rootfd, pi_src_names[src], s->o.max_file_bytes, &buf, &len,
@@ -145,11 +197,16 @@ struct pi_snapshot *pi_sampler_sample(struct pi_sampler *s, bool all)
 
 	if (!snap)
 		return NULL;
-	if (s->rootfd < 0) {
-		s->rootfd = open(s->o.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (s->rootfd < 0 && (!s->last || s->last->seq == 1))
-			pi_log(PI_LOG_ERR, "procfs root %s: %s", s->o.root, strerror(errno));
-	}
+	/* Open the root afresh each sample: a tree renamed away or replaced must not keep being
+	 * served from the old directory. */
+	if (s->rootfd >= 0)
+		close(s->rootfd);
+	s->rootfd = open(s->o.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfd < 0 && !s->root_failing)
+		pi_log(PI_LOG_ERR, "procfs root %s: %s", s->o.root, strerror(errno));
+	else if (s->rootfd >= 0 && s->root_failing)
+		pi_log(PI_LOG_INFO, "procfs root %s: readable again", s->o.root);
+	s->root_failing = s->rootfd < 0;
 	snap->seq = ++s->seq;
 	snap->sampled_at = real_s();
 	snap->prev_sampled_at = s->last ? s->last->sampled_at : 0;

@@ -27,7 +27,8 @@ int pi_buf_append(struct pi_buf *b, const void *data, size_t len);
 int pi_buf_putc(struct pi_buf *b, char c);
 int pi_buf_puts(struct pi_buf *b, const char *s);
 int pi_buf_printf(struct pi_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int pi_buf_vprintf(struct pi_buf *b, const char *fmt, va_list ap);
+int pi_buf_vprintf(struct pi_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Append `n` copies of byte c. */
 int pi_buf_fill(struct pi_buf *b, char c, size_t n);
 /* Fast unsigned decimal / lowercase hex (zero-padded to at least `width` digits). */

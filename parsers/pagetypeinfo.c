@@ -361,8 +361,9 @@ static int parse_block_row(struct pt_ctx *x, struct pi_cur *c, bool mixed)
 static int check_free_types(struct pt_ctx *x)
 {
 	const struct pi_pagetypeinfo *p = x->p;
-	struct pi_pt_free_row *rows = x->s->free + x->free_start;
 	size_t n = x->s->nfree - x->free_start, i;
+	/* No rows yet: free may still be NULL, and NULL + 0 is undefined in C. */
+	struct pi_pt_free_row *rows = n ? x->s->free + x->free_start : NULL;
 	unsigned nt = p->ntypes;
 
 	for (i = 0; i < n; i++) {

@@ -350,13 +350,14 @@ static void fix_pointers(struct pi_schedstat *s)
 	for (i = 0; i < s->ncpus; i++) {
 		struct pi_schedstat_cpu *cpu = &s->cpus[i];
 
-		cpu->fields = s->values_ + off;
+		cpu->fields = cpu->nfields ? s->values_ + off : NULL;
 		off += cpu->nfields;
-		cpu->domains = s->domains + doff;
+		/* NULL + 0 is undefined: a CPU without domain lines gets NULL. */
+		cpu->domains = cpu->ndomains ? s->domains + doff : NULL;
 		for (j = 0; j < cpu->ndomains; j++) {
 			struct pi_schedstat_domain *d = &cpu->domains[j];
 
-			d->fields = s->values_ + off;
+			d->fields = d->nfields ? s->values_ + off : NULL;
 			off += d->nfields;
 			d->cpumask = s->text_ + toff;
 			toff += d->cpumask_len + 1;

@@ -222,6 +222,10 @@ static int parse_counts(struct pi_cur *c, unsigned lineno, const char *name, con
 				   name);
 	for (q = c->p; (q = memchr(q, ' ', (size_t)(c->end - q))); q++)
 		max++;
+	/* nr_irqs and NR_SOFTIRQS are far below this; it bounds memory on hostile input. */
+	if (max > PI_STAT_MAX_COUNTS + 1)
+		return pi_perr_set(e, -E2BIG, SRC, lineno, "%s: more than %u %ss", name,
+				   PI_STAT_MAX_COUNTS, unit);
 	v = malloc(max * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
@@ -426,6 +430,13 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 	}
 	if (!cpus_sorted && (r = check_dup_cpus(s, cpukeys, reterr)) < 0)
 		goto fail;
+	/* Every kernel prints the aggregate "cpu" line first: without it this is not /proc/stat
+	 * (another file put in its place), whatever else parsed. */
+	if (!s->has_total) {
+		r = pi_perr_set(reterr, -EINVAL, SRC, 0,
+				"no aggregate \"cpu\" line: not /proc/stat");
+		goto fail;
+	}
 	if (p->text.err) {
 		r = p->text.err;
 		goto fail;

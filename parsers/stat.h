@@ -28,6 +28,10 @@ enum pi_cpu_mode {
 
 extern const char *const pi_cpu_mode_names[PI_CPU_MODES];
 
+/* The most per-IRQ (or per-softirq) counts accepted on one line: nr_irqs on the largest x86
+ * configurations is in the tens of thousands; this bounds memory on hostile input. */
+#define PI_STAT_MAX_COUNTS (1u << 20)
+
 struct pi_stat_cpu {
 	int cpu;	/* N of "cpuN"; -1 for the aggregate "cpu" line */
 	unsigned ncols; /* time columns printed, 1..PI_CPU_MODES */

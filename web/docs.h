@@ -26,7 +26,11 @@ cJSON *pi_doc_symbolize(const struct pi_snapshot *s, const char *text, size_t le
 			const char **ret_msg);
 struct pi_history;
 /* /api/v1/history: the selected series since `since`; `list_only` lists the series names. */
-cJSON *pi_doc_history(struct pi_history *h, const char *const *select, size_t nselect,
-		      double since, int list_only);
+cJSON *pi_doc_history(struct pi_history *h, const char *const *select, size_t nselect, double since,
+		      int list_only);
 cJSON *pi_doc_ksym_by_name(const struct pi_snapshot *s, const char *name, int *ret_status,
 			   const char **ret_msg);
+/* GET /api/v1/kallsyms/search: up to `limit` symbols whose name starts with prefix[0..len), in
+ * name order (web/docs_ksearch.c). */
+cJSON *pi_doc_ksym_search(const struct pi_snapshot *s, const char *prefix, size_t len, size_t limit,
+			  int *ret_status, const char **ret_msg);

@@ -150,6 +150,16 @@ static void schedstat_fields(cJSON *o, const struct pi_snapshot *s)
 	}
 }
 
+/* A section embedded from another source: marked when that source's last read failed. */
+static void mark_stale(cJSON *x, const struct pi_snapshot *s, enum pi_src src)
+{
+	if (s->status[src].state != PI_SRC_FAILED)
+		return;
+	pi_jw_bool(x, "stale", 1);
+	pi_jw_str(x, "error", s->status[src].error);
+	pi_jw_time(x, "sampled_at", s->data[src]->sampled_at);
+}
+
 static void psi_line(cJSON *o, const char *key, const struct pi_psi_line *l)
 {
 	cJSON *x;
@@ -212,6 +222,7 @@ cJSON *pi_doc_cpu(const struct pi_snapshot *s)
 		pi_jw_i64(x, "runnable", l->runnable);
 		pi_jw_i64(x, "total", l->total);
 		pi_jw_i64(x, "last_pid", l->last_pid);
+		mark_stale(x, s, PI_SRC_LOADAVG);
 	}
 	for (int src = PI_SRC_PRESSURE_CPU; src <= PI_SRC_PRESSURE_IO; src++) {
 		const char *name = pi_src_names[src] + strlen("pressure/");
@@ -224,6 +235,7 @@ cJSON *pi_doc_cpu(const struct pi_snapshot *s)
 		x = cJSON_AddObjectToObject(p, name);
 		psi_line(x, "some", &d->u.pressure.some);
 		psi_line(x, "full", &d->u.pressure.full);
+		mark_stale(x, s, (enum pi_src)src);
 	}
 	return o;
 }

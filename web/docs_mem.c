@@ -264,6 +264,28 @@ static void zone_fields(cJSON *z, const struct pi_zone_view *v, const struct pi_
 	}
 }
 
+/* The zone model joins three files read at different times: each one's sampled_at, and
+ * "stale" with the error while its last read failed. */
+static void inputs(cJSON *o, const struct pi_snapshot *s)
+{
+	static const enum pi_src srcs[] = {PI_SRC_ZONEINFO, PI_SRC_BUDDYINFO, PI_SRC_PAGETYPEINFO};
+	cJSON *in = cJSON_AddObjectToObject(o, "inputs");
+
+	for (size_t i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		const struct pi_srcdata *d = s->data[srcs[i]];
+		cJSON *x;
+
+		if (!d)
+			continue;
+		x = cJSON_AddObjectToObject(in, pi_src_names[srcs[i]]);
+		pi_jw_time(x, "sampled_at", d->sampled_at);
+		if (s->status[srcs[i]].state == PI_SRC_FAILED) {
+			pi_jw_bool(x, "stale", 1);
+			pi_jw_str(x, "error", s->status[srcs[i]].error);
+		}
+	}
+}
+
 cJSON *pi_doc_zones(const struct pi_snapshot *s)
 {
 	struct pi_zones zs;
@@ -277,6 +299,7 @@ cJSON *pi_doc_zones(const struct pi_snapshot *s)
 	o = cJSON_CreateObject();
 	pi_doc_stamp(o, s, stamp);
 	pi_jw_i64(o, "page_size", s->page_size);
+	inputs(o, s);
 	a = cJSON_AddArrayToObject(o, "zones");
 	for (size_t i = 0; i < zs.n; i++) {
 		cJSON *z = cJSON_CreateObject();

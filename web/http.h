@@ -20,6 +20,10 @@ struct pi_http_opts {
 	const char *index_html; /* body of "/" (static, not copied) */
 	size_t index_len;
 	struct pi_history *history; /* served at /api/v1/history; may be NULL */
+	int listen_fd;		    /* an inherited listening socket (activation), or -1 */
+	char *token;		    /* require "Authorization: Bearer <token>", or NULL */
+	char *tls_cert, *tls_key;   /* PEM text: serve HTTPS */
+	char *tls_client_ca;	    /* PEM text: require client certificates it signed */
 };
 
 /* Parse "ADDR:PORT" / "[V6ADDR]:PORT" (numeric addresses only) into opts->addr. */

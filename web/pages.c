@@ -69,7 +69,54 @@ static struct pi_blob *unavailable(const struct pi_snapshot *s, enum pi_src src)
 	return pi_blob_json(pi_doc_error(503, msg), 503);
 }
 
+/* A /metrics rendering larger than this is refused (a 480-CPU host renders ~0.25 MB). */
+#define METRICS_RENDER_MAX (64u << 20)
+
+/* p->metrics[f][gz], rendered if missing; the caller holds p->lock. */
+static struct pi_blob *metrics_variant(struct pi_pages *p, enum pi_metrics_format f, bool gz)
+{
+	struct pi_blob *b = atomic_load_explicit(&p->metrics[f][gz], memory_order_relaxed);
+	struct pi_blob *plain = NULL;
+	struct pi_buf out;
+
+	if (b)
+		return b;
+	pi_buf_init(&out, METRICS_RENDER_MAX);
+	if (!gz) {
+		if (pi_metrics_render(p->snap, p->metrics_opts, &p->metrics_state, f, &out) == 0)
+			b = pi_blob_new(out.data, out.len, 200);
+	} else if ((plain = metrics_variant(p, f, false)) &&
+		   pi_metrics_gzip(plain->data, plain->len, &out) == 0) {
+		b = pi_blob_new(out.data, out.len, 200);
+	}
+	pi_buf_fini(&out);
+	atomic_store_explicit(&p->metrics[f][gz], b, memory_order_release);
+	return b;
+}
+
+struct pi_blob *pi_pages_metrics(struct pi_pages *p, enum pi_metrics_format f, bool gzip,
+				 int *ret_status)
+{
+	/* Once rendered, a variant never changes: no lock on the fast path. */
+	struct pi_blob *b = atomic_load_explicit(&p->metrics[f][gzip], memory_order_acquire);
+
+	if (b)
+		return pi_blob_ref(b);
+	pthread_mutex_lock(&p->lock);
+	b = pi_blob_ref(metrics_variant(p, f, gzip));
+	pthread_mutex_unlock(&p->lock);
+	if (!b)
+		*ret_status = 500;
+	return b;
+}
+
 struct pi_pages *pi_pages_new(struct pi_snapshot *snap, struct pi_pages *prev)
+{
+	return pi_pages_new_opts(snap, prev, prev ? prev->metrics_opts : NULL);
+}
+
+struct pi_pages *pi_pages_new_opts(struct pi_snapshot *snap, struct pi_pages *prev,
+				   const struct pi_metrics_opts *metrics_opts)
 {
 	static const struct {
 		cJSON *(*build)(const struct pi_snapshot *);
@@ -96,6 +143,8 @@ struct pi_pages *pi_pages_new(struct pi_snapshot *snap, struct pi_pages *prev)
 
 		p->page[i] = doc ? pi_blob_json(doc, 200) : unavailable(snap, builders[i].src);
 	}
+	p->metrics_opts = metrics_opts;
+	pi_metrics_state_next(prev ? &prev->metrics_state : NULL, snap, &p->metrics_state);
 	if (prev) {
 		pthread_mutex_lock(&prev->lock);
 		for (int i = 0; i < PI_SRC_COUNT; i++)
@@ -121,6 +170,9 @@ struct pi_pages *pi_pages_unref(struct pi_pages *p)
 		pi_blob_unref(p->page[i]);
 	for (int i = 0; i < PI_SRC_COUNT; i++)
 		pi_blob_unref(p->proc[i]);
+	for (int f = 0; f < 2; f++)
+		for (int gz = 0; gz < 2; gz++)
+			pi_blob_unref(atomic_load(&p->metrics[f][gz]));
 	pthread_mutex_destroy(&p->lock);
 	pi_snapshot_unref(p->snap);
 	free(p);

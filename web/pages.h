@@ -4,8 +4,10 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "metrics.h"
 #include "snapshot.h"
 
 enum pi_page {
@@ -40,11 +42,25 @@ struct pi_pages {
 	 * while the source's data is unchanged (kallsyms: megabytes, re-read rarely). */
 	pthread_mutex_t lock;
 	struct pi_blob *proc[PI_SRC_COUNT];
+	/* /metrics: [format][gzip], each rendered on its first request (under lock) and then
+	 * served from here until the next sample: at most one rendering per sample, none while
+	 * nobody scrapes. */
+	const struct pi_metrics_opts *metrics_opts; /* not owned; NULL: everything */
+	struct pi_metrics_state metrics_state;
+	_Atomic(struct pi_blob *) metrics[2][2];
 };
 
 /* Render every page of `snap` (takes a reference). `prev` (may be NULL) donates renderings
  * that are still valid. */
 struct pi_pages *pi_pages_new(struct pi_snapshot *snap, struct pi_pages *prev);
+/* The same with the /metrics options (which must outlive the pages); pi_pages_new() takes
+ * prev's. */
+struct pi_pages *pi_pages_new_opts(struct pi_snapshot *snap, struct pi_pages *prev,
+				   const struct pi_metrics_opts *metrics_opts);
+/* /metrics in format f, gzip-compressed or not; NULL with *ret_status 500 when it cannot be
+ * rendered. Returns a new reference. */
+struct pi_blob *pi_pages_metrics(struct pi_pages *p, enum pi_metrics_format f, bool gzip,
+				 int *ret_status);
 struct pi_pages *pi_pages_ref(struct pi_pages *p);
 struct pi_pages *pi_pages_unref(struct pi_pages *p);
 /* The /proc/NAME text of a source, rendered from the model; NULL with *ret_status set when

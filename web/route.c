@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "assets.h"
 #include "docs.h"
 #include "tar.h"
 
@@ -104,6 +105,66 @@ static void lookup(struct pi_pages *p, const struct pi_req *r, struct pi_resp *o
 	json(out, doc, 200);
 }
 
+/* ?prefix=P (1 to 1024 bytes) &limit=N (1 to 1000, default 50) */
+static void ksearch(struct pi_pages *p, const struct pi_req *r, struct pi_resp *out)
+{
+	const char *prefix = r->arg(r->ctx, "prefix"), *limit_s = r->arg(r->ctx, "limit");
+	const char *msg = NULL;
+	unsigned long limit = 50;
+	int status = 500;
+	cJSON *doc;
+
+	if (!prefix || strlen(prefix) == 0 || strlen(prefix) > 1024) {
+		error(out, 400, "prefix must be 1 to 1024 bytes");
+		return;
+	}
+	if (limit_s) {
+		char *end;
+
+		limit = strtoul(limit_s, &end, 10);
+		if (*limit_s < '0' || *limit_s > '9' || *end != '\0' || limit < 1 || limit > 1000) {
+			error(out, 400, "limit must be 1 to 1000");
+			return;
+		}
+	}
+	doc = pi_doc_ksym_search(p->snap, prefix, strlen(prefix), limit, &status, &msg);
+	if (!doc) {
+		error(out, status, msg ? msg : "search failed");
+		return;
+	}
+	json(out, doc, 200);
+}
+
+/* A strong ETag from the body's bytes (FNV-1a, 64 bits): equal bodies, equal tags, so a poller
+ * sending If-None-Match gets 304 while a document is unchanged. */
+static void body_etag(struct pi_resp *out)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	if (!out->body || out->status != 200)
+		return;
+	for (size_t i = 0; i < out->body->len; i++)
+		h = (h ^ (unsigned char)out->body->data[i]) * 0x100000001b3ull;
+	snprintf(out->etag, sizeof(out->etag), "\"%016llx\"", (unsigned long long)h);
+}
+
+/* The dashboard's files (web/ui/dist): their names carry no version, index.html asks for them
+ * with ?v=HASH, so they can be cached for good. */
+static void serve_asset(const char *url, struct pi_resp *out)
+{
+	const struct pi_asset *a = pi_asset_find(url);
+
+	if (!a) {
+		error(out, 404, "not found");
+		return;
+	}
+	out->status = 200;
+	out->body = pi_blob_new((const char *)a->data, a->len, 200);
+	out->ctype = a->ctype;
+	out->cache = "public, max-age=31536000, immutable";
+	snprintf(out->etag, sizeof(out->etag), "%s", a->etag);
+}
+
 static void serve_proc(struct pi_pages *p, const char *name, struct pi_resp *out)
 {
 	for (size_t i = 0; i < sizeof(proc_files) / sizeof(proc_files[0]); i++) {
@@ -117,6 +178,10 @@ static void serve_proc(struct pi_pages *p, const char *name, struct pi_resp *out
 		if (out->body) {
 			out->status = 200;
 			out->ctype = "text/plain; charset=utf-8";
+			/* The last good data while the source fails: say so (RFC 7234 110). */
+			if (p->snap->status[src].state == PI_SRC_FAILED)
+				out->warning =
+				    "110 - \"stale: the source's last read failed, see /healthz\"";
 			return;
 		}
 		snprintf(msg, sizeof(msg), "%s: %s", pi_src_names[src],
@@ -128,6 +193,28 @@ static void serve_proc(struct pi_pages *p, const char *name, struct pi_resp *out
 		return;
 	}
 	error(out, 404, "no such procfs file is served");
+}
+
+/* /metrics: OpenMetrics or 0.0.4 text by Accept, gzip by Accept-Encoding; every variant is
+ * rendered at most once per sample (pi_pages_metrics). */
+static void metrics(struct pi_pages *p, const struct pi_req *r, struct pi_resp *out)
+{
+	const char *accept = r->header ? r->header(r->ctx, "Accept") : NULL;
+	const char *ae = r->header ? r->header(r->ctx, "Accept-Encoding") : NULL;
+	enum pi_metrics_format f = pi_metrics_negotiate(accept);
+	bool gz = pi_metrics_accepts_gzip(ae);
+	int status = 500;
+
+	out->body = pi_pages_metrics(p, f, gz, &status);
+	if (!out->body) {
+		error(out, status, "cannot render the metrics");
+		return;
+	}
+	out->status = 200;
+	out->ctype =
+	    f == PI_METRICS_OPENMETRICS ? PI_METRICS_CTYPE_OPENMETRICS : PI_METRICS_CTYPE_TEXT;
+	out->encoding = gz ? "gzip" : NULL;
+	out->vary = "Accept, Accept-Encoding";
 }
 
 int pi_route_wants_body(const char *method, const char *url)
@@ -265,6 +352,11 @@ void pi_route(struct pi_pages *p, const struct pi_route_ctx *ctx, const struct p
 		out->status = 200;
 		out->body = pi_blob_new(ctx->index_html, ctx->index_len, 200);
 		out->ctype = "text/html; charset=utf-8";
+		body_etag(out);
+		return;
+	}
+	if (!strncmp(r->url, "/assets/", 8)) {
+		serve_asset(r->url, out);
 		return;
 	}
 	if (!p) {
@@ -275,12 +367,20 @@ void pi_route(struct pi_pages *p, const struct pi_route_ctx *ctx, const struct p
 		lookup(p, r, out);
 		return;
 	}
+	if (!strcmp(r->url, "/api/v1/kallsyms/search")) {
+		ksearch(p, r, out);
+		return;
+	}
 	if (!strcmp(r->url, "/api/v1/capture.tar")) {
 		capture_tar(p, out);
 		return;
 	}
 	if (!strcmp(r->url, "/api/v1/history")) {
 		history(ctx->history, r, out);
+		return;
+	}
+	if (!strcmp(r->url, "/metrics")) {
+		metrics(p, r, out);
 		return;
 	}
 	if (!strncmp(r->url, "/proc/", 6)) {
@@ -294,6 +394,7 @@ void pi_route(struct pi_pages *p, const struct pi_route_ctx *ctx, const struct p
 			out->ctype = "application/json";
 			if (!out->body)
 				error(out, 500, "rendering failed");
+			body_etag(out);
 			return;
 		}
 	}

@@ -18,12 +18,14 @@ struct pi_route_ctx {
 
 struct pi_req {
 	const char *method;
-	const char *url; /* decoded path, without the query */
+	const char *url;  /* decoded path, without the query */
 	const char *body; /* POST body (not NUL-terminated), or NULL */
 	size_t body_len;
 	int body_too_large; /* the client sent more than PI_MAX_BODY */
 	/* Query argument by name (NULL when absent). */
 	const char *(*arg)(void *ctx, const char *name);
+	/* Request header by name, case-insensitive (NULL when absent); may itself be NULL. */
+	const char *(*header)(void *ctx, const char *name);
 	void *ctx;
 };
 
@@ -33,6 +35,13 @@ struct pi_resp {
 	const char *ctype;
 	const char *allow;	 /* value of an Allow header, or NULL */
 	const char *disposition; /* value of a Content-Disposition header, or NULL */
+	const char *warning;	 /* value of a Warning header (stale data), or NULL */
+	const char *cache;	 /* value of Cache-Control, or NULL for "no-cache" */
+	const char *encoding;	 /* value of Content-Encoding ("gzip"), or NULL */
+	const char *vary;	 /* value of Vary, or NULL */
+	/* A quoted strong ETag of the body, or empty: the server then answers a request whose
+	 * If-None-Match lists it with 304 and no body. */
+	char etag[24];
 };
 
 /* Does this request take a body (so the server should collect it before routing)? */

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /* Target names, NULL-terminated: the parser targets (stat buddyinfo pagetypeinfo zoneinfo iomem
- * kallsyms loadavg pressure) and "route". */
+ * kallsyms loadavg pressure schedstat) and "route". */
 extern const char *const pi_fuzz_targets[];
 
 /* Run one input through `target`. For a parser target: parse; on success render must succeed,
@@ -14,7 +14,8 @@ extern const char *const pi_fuzz_targets[];
  * model (pi_srcdata_parse with its derivations, the symbol index, the zone join and the JSON
  * documents). On failure the error must follow the parser contract (documented errno, named
  * source and reason, line within the input, output untouched).
- * For "route": the input is "METHOD\0URL\0name=value\0name=value..." routed with pi_route over
+ * For "route": the input is "METHOD\0URL\0field\0field...[\0\0BODY]", a field being a query
+ * argument "name=value" or a header "Name: value", routed with pi_route over
  * a snapshot of the local-6.18-x86_64 fixture tree; the response must have a body, a known status
  * and, for JSON, text that cJSON parses.
  * Returns 1 when the input was accepted, 0 when rejected (a parse error), -1 for an unknown

@@ -32,7 +32,8 @@ struct pi_snapshot *pt_snapshot_of(const char *sample)
 			continue;
 		}
 		if (pi_srcdata_parse((enum pi_src)i, buf, len, 1000.0, &s->data[i], &e) < 0)
-			fail_msg("%s %s: %s:%u %s", sample, pi_src_names[i], e.source, e.line, e.reason);
+			fail_msg("%s %s: %s:%u %s", sample, pi_src_names[i], e.source, e.line,
+				 e.reason);
 		s->status[i].state = PI_SRC_OK;
 	}
 	return s;

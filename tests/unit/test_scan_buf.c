@@ -104,8 +104,8 @@ static void test_strict_forms(void **state)
 	assert_int_equal(v, 10);
 	pi_cur_skip(&c, ' ');
 	assert_int_equal(pi_cur_u64_strict(&c, &v), -EDOM); /* printf never prints "007" */
-	assert_int_equal(v, 10);			     /* untouched */
-	assert_int_equal(*c.p, '0');			     /* cursor unmoved */
+	assert_int_equal(v, 10);			    /* untouched */
+	assert_int_equal(*c.p, '0');			    /* cursor unmoved */
 	c.p += 4;
 	assert_int_equal(pi_cur_fixed_strict(&c, 2, &v), 0);
 	assert_int_equal(v, 105);
@@ -199,7 +199,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lines),	  cmocka_unit_test(test_u64),
 	    cmocka_unit_test(test_i64_hex_fixed), cmocka_unit_test(test_word_and_lit),
-	    cmocka_unit_test(test_strict_forms),	  cmocka_unit_test(test_grow),
+	    cmocka_unit_test(test_strict_forms),  cmocka_unit_test(test_grow),
 	    cmocka_unit_test(test_buf_formats),	  cmocka_unit_test(test_buf_cap),
 	};
 	return cmocka_run_group_tests_name("scan_buf", tests, NULL, NULL);

@@ -254,12 +254,22 @@ static void test_cpu_gaps_and_column_counts(void **state)
 	assert_renders(st, in, strlen(in), "gaps");
 	pi_stat_free(st);
 
-	/* Lines out of kernel order, no aggregate line: rendered in file order. */
-	round_trip("btime 5\ncpu3 1 2 3 4\ncpu1 1 2 3 4\nsoftirq 0\nctxt 1\n");
-	st = parse_ok("cpu1 1 2 3 4\n");
-	assert_false(st->has_total);
+	/* Lines out of kernel order: rendered in file order. */
+	round_trip("btime 5\ncpu3 1 2 3 4\ncpu  2 4 6 8\ncpu1 1 2 3 4\nsoftirq 0\nctxt 1\n");
+	st = parse_ok("cpu  1 2 3 4\ncpu1 1 2 3 4\n");
+	assert_true(st->has_total);
 	assert_int_equal(st->intr_total.state, PI_ABSENT);
 	pi_stat_free(st);
+	/* No aggregate line: every kernel prints one, so this is another file in stat's place */
+	{
+		struct pi_stat *none = (void *)0x1;
+		struct pi_perr e = {0};
+		const char *in2 = "cpu1 1 2 3 4\n";
+
+		assert_int_equal(pi_stat_parse(in2, strlen(in2), &none, &e), -EINVAL);
+		assert_ptr_equal(none, (void *)0x1);
+		assert_non_null(strstr(e.reason, "aggregate"));
+	}
 }
 
 static void test_linux_24_extra_lines(void **state)
@@ -311,7 +321,7 @@ static void test_negative_processes_is_bad_not_fatal(void **state)
 	pi_stat_free(st);
 
 	/* Other bad scalar shapes: overflow, no value, leading zero, two spaces, tab. */
-	bad = "ctxt 99999999999999999999999\nbtime\nprocesses 007\n"
+	bad = "cpu  1 2 3 4\nctxt 99999999999999999999999\nbtime\nprocesses 007\n"
 	      "procs_running  1\nprocs_blocked\t0\n";
 	st = parse_ok(bad);
 	assert_int_equal(st->ctxt.state, PI_BAD);
@@ -448,15 +458,21 @@ static void test_hostile_inputs(void **state)
 	/* a 10 MiB unknown line: kept verbatim */
 	memset(buf, 'a', big);
 	hostile(buf, big);
-	/* a 10 MiB intr line of 5 Mi counts */
-	memcpy(buf, "intr 1", 6);
-	for (i = 0; i < (big - 7) / 2; i++)
-		memcpy(buf + 6 + 2 * i, " 7", 2);
-	buf[6 + 2 * i] = '\n';
+	/* a 10 MiB intr line of 5 Mi counts: refused (PI_STAT_MAX_COUNTS bounds memory) */
+	memcpy(buf, "cpu  1 2 3 4\nintr 1", 19);
+	for (i = 0; i < (big - 20) / 2; i++)
+		memcpy(buf + 19 + 2 * i, " 7", 2);
+	buf[19 + 2 * i] = '\n';
 	{
-		struct pi_stat *st = parse_ok_len(buf, 7 + 2 * i);
+		struct pi_stat *st = NULL;
+		struct pi_perr e = {0};
 
-		assert_int_equal(st->nirqs, (big - 7) / 2);
+		assert_int_equal(pi_stat_parse(buf, 20 + 2 * i, &st, &e), -E2BIG);
+		assert_int_equal(e.line, 2);
+		/* exactly the limit is fine */
+		buf[19 + 2 * PI_STAT_MAX_COUNTS] = '\n';
+		st = parse_ok_len(buf, 20 + 2 * PI_STAT_MAX_COUNTS);
+		assert_int_equal(st->nirqs, PI_STAT_MAX_COUNTS);
 		assert_int_equal(st->irqs[st->nirqs - 1], 7);
 		pi_stat_free(st);
 	}
