@@ -7,6 +7,7 @@
  * watchdog from the same loop, so a hung loop gets the service restarted; SIGHUP re-reads the
  * configuration; SIGTERM/SIGINT stop. */
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -258,6 +259,12 @@ int main(int argc, char **argv)
 	pi_log_set_level(opt.verbose ? PI_LOG_DEBUG : PI_LOG_INFO);
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit(opt.http.max_conns);
+	/* Keep resident memory flat: a fixed mmap threshold returns every large read buffer
+	 * (kallsyms, a hostile 64 MiB file) to the kernel on free (glibc would otherwise raise the
+	 * threshold after the first such free and keep later ones on the heap), and two arenas
+	 * bound what the HTTP threads hold on to. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_ARENA_MAX, 2);
 	if (opt.capture_dir) {
 		r = pi_capture(opt.sampler.root, opt.capture_dir, opt.sampler.max_file_bytes);
 		if (r < 0)
