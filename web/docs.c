@@ -281,6 +281,11 @@ static void add_doc(cJSON *o, const char *key, cJSON *doc)
 
 cJSON *pi_doc_snapshot(const struct pi_snapshot *s)
 {
+	return pi_doc_snapshot_with(s, NULL);
+}
+
+cJSON *pi_doc_snapshot_with(const struct pi_snapshot *s, const char *kallsyms_json)
+{
 	cJSON *o = cJSON_CreateObject();
 
 	pi_jw_time(o, "sampled_at", s->sampled_at);
@@ -289,7 +294,7 @@ cJSON *pi_doc_snapshot(const struct pi_snapshot *s)
 	add_doc(o, "pagetype", pi_doc_pagetype(s));
 	add_doc(o, "zones", pi_doc_zones(s));
 	add_doc(o, "iomem", pi_doc_iomem(s));
-	add_doc(o, "kallsyms", pi_doc_kallsyms(s));
+	add_doc(o, "kallsyms", kallsyms_json ? cJSON_CreateRaw(kallsyms_json) : pi_doc_kallsyms(s));
 	add_doc(o, "health", pi_doc_healthz(s));
 	return o;
 }

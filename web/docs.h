@@ -16,6 +16,9 @@ cJSON *pi_doc_iomem(const struct pi_snapshot *s);
 cJSON *pi_doc_kallsyms(const struct pi_snapshot *s);
 /* Every document above under one object; absent ones are null. */
 cJSON *pi_doc_snapshot(const struct pi_snapshot *s);
+/* The same, embedding an already rendered /api/v1/kallsyms document (its summary walks every
+ * symbol; it changes only when kallsyms is re-read). */
+cJSON *pi_doc_snapshot_with(const struct pi_snapshot *s, const char *kallsyms_json);
 /* {"error": {"status": N, "message": "..."}} */
 cJSON *pi_doc_error(int status, const char *message);
 /* Symbol lookups; NULL with ret_status and ret_msg set when not found or unavailable. */

@@ -1,6 +1,7 @@
 #include "pages.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,13 @@ struct pi_pages *pi_pages_new(struct pi_snapshot *snap, struct pi_pages *prev)
 	return pi_pages_new_opts(snap, prev, prev ? prev->metrics_opts : NULL);
 }
 
+/* Does source `src` show the same data and status in both samples? */
+static bool same_source(const struct pi_snapshot *a, const struct pi_snapshot *b, enum pi_src src)
+{
+	return a->data[src] == b->data[src] && a->status[src].state == b->status[src].state &&
+	       strcmp(a->status[src].error, b->status[src].error) == 0;
+}
+
 struct pi_pages *pi_pages_new_opts(struct pi_snapshot *snap, struct pi_pages *prev,
 				   const struct pi_metrics_opts *metrics_opts)
 {
@@ -139,8 +147,24 @@ struct pi_pages *pi_pages_new_opts(struct pi_snapshot *snap, struct pi_pages *pr
 	pthread_mutex_init(&p->lock, NULL);
 	p->snap = pi_snapshot_ref(snap);
 	for (int i = 0; i < PI_PAGE_COUNT; i++) {
-		cJSON *doc = builders[i].build(snap);
+		cJSON *doc;
 
+		/* The kallsyms summary walks every symbol (half the daemon's CPU when rebuilt each
+		 * sample): carried over while kallsyms is neither re-read nor its status changed.
+		 */
+		if (i == PI_PAGE_KALLSYMS && prev && prev->page[i] &&
+		    same_source(prev->snap, snap, PI_SRC_KALLSYMS)) {
+			p->page[i] = pi_blob_ref(prev->page[i]);
+			continue;
+		}
+		if (i == PI_PAGE_SNAPSHOT)
+			doc = pi_doc_snapshot_with(snap,
+						   p->page[PI_PAGE_KALLSYMS] &&
+							   p->page[PI_PAGE_KALLSYMS]->status == 200
+						       ? p->page[PI_PAGE_KALLSYMS]->data
+						       : NULL);
+		else
+			doc = builders[i].build(snap);
 		p->page[i] = doc ? pi_blob_json(doc, 200) : unavailable(snap, builders[i].src);
 	}
 	p->metrics_opts = metrics_opts;
