@@ -680,7 +680,11 @@ def changes_between_reads(ctx, rounds=6):
                           "stale" not in h["sources"]["buddyinfo"] else None)(healthz(port)), 3)
     R.ok(h is not None and d.alive(), "after %d torn in-place rewrites: alive and ok" % n, True,
          h and h["sources"]["buddyinfo"])
-    status, _, body = get(port, "/proc/buddyinfo")
+    # "ok" may still describe the last torn rewrite that happened to parse: wait for a read
+    # of the restored file (several sampling periods, generous under the sanitizers).
+    served = wait_for(lambda: (lambda b: b if b == ctx.orig["buddyinfo"] else None)(
+        get(port, "/proc/buddyinfo")[2]), 10)
+    body = served if served is not None else get(port, "/proc/buddyinfo")[2]
     R.ok(body == ctx.orig["buddyinfo"], "final content served", "the original file", body)
     logs = new_lines(d, mark)
     R.ok(len(logs) <= 2 * n, "log lines bounded by transitions", "<= %d" % (2 * n), len(logs))
