@@ -144,7 +144,8 @@ static void read_source(struct pi_sampler *s, struct pi_snapshot *snap, enum pi_
 	struct pi_srcdata *d = NULL;
 	char *buf = NULL;
 	size_t len = 0;
-	uint64_t read_ns = 0;
+	uint64_t read_ns = 0, parse_ns = 0;
+	bool parsed = false;
 	double t = real_s();
 	int r;
 
@@ -156,12 +157,22 @@ static void read_source(struct pi_sampler *s, struct pi_snapshot *snap, enum pi_
 		r = pi_read_file(s->rootfd, pi_src_names[src], s->o.max_file_bytes, &buf, &len,
 				 &read_ns);
 	if (r == 0) {
+		double t0 = mono_s();
+
+		parsed = true;
 		r = pi_srcdata_parse(src, buf, len, t, &d, &pe);
-		if (r == 0)
+		if (r == 0) {
 			d->read_ns = read_ns;
+			parse_ns = d->parse_ns;
+		} else {
+			parse_ns = (uint64_t)((mono_s() - t0) * 1e9);
+		}
 	}
 	st->attempted_at = t;
+	st->read_ns = read_ns;
+	st->parse_ns = parse_ns;
 	st->failures = prev ? prev->status[src].failures : 0;
+	st->parse_failures = prev ? prev->status[src].parse_failures : 0;
 	if (r == 0) {
 		bool was_failing = prev && prev->status[src].state == PI_SRC_FAILED;
 
@@ -177,6 +188,8 @@ static void read_source(struct pi_sampler *s, struct pi_snapshot *snap, enum pi_
 	st->state = PI_SRC_FAILED;
 	st->err = r;
 	st->failures++;
+	if (parsed)
+		st->parse_failures++;
 	describe(r, &pe, st->error, sizeof(st->error));
 	/* Keep the last good data; documents mark it stale and keep its own sampled_at. */
 	snap->data[src] = prev ? pi_srcdata_ref(prev->data[src]) : NULL;

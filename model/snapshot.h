@@ -19,7 +19,15 @@ struct pi_src_status {
 	int err;	     /* negative errno of the last failure */
 	char error[200];     /* "stat:12: bad cpu line" / "No such file or directory" */
 	double attempted_at; /* Unix time of the last attempt */
-	uint64_t failures;   /* failed attempts since start */
+	uint64_t failures;   /* failed attempts since start (read or parse) */
+	/* Failed attempts since start where the file was read but its text was rejected (a
+	 * subset of failures). */
+	uint64_t parse_failures;
+	/* The last attempt: time spent in read(), and in parsing and deriving (0 for a step not
+	 * reached: a failed read is not timed, nor parsed). For a successful attempt these equal
+	 * the served data's read_ns and parse_ns. */
+	uint64_t read_ns;
+	uint64_t parse_ns;
 };
 
 struct pi_snapshot {

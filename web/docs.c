@@ -63,6 +63,7 @@ cJSON *pi_doc_healthz(const struct pi_snapshot *s)
 			pi_jw_fixed(x, "parse_ms", (int64_t)(d->parse_ns / 1000), 3);
 		}
 		pi_jw_u64(x, "failures", st->failures);
+		pi_jw_u64(x, "parse_failures", st->parse_failures);
 	}
 	return o;
 }

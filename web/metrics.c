@@ -120,38 +120,6 @@ bool pi_metrics_family_enabled(const struct pi_metrics_opts *o, unsigned groups,
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* state across samples */
-
-bool pi_metrics_parse_failure(const struct pi_src_status *st)
-{
-	/* The sampler describes a read error with strerror() (or the size cap), a parse error
-	 * with the parser's "source:line: reason". */
-	if (st->state != PI_SRC_FAILED || st->err >= 0 || st->err == -EFBIG)
-		return false;
-	return strcmp(st->error, strerror(-st->err)) != 0;
-}
-
-void pi_metrics_state_next(const struct pi_metrics_state *prev, const struct pi_snapshot *s,
-			   struct pi_metrics_state *ret)
-{
-	struct pi_metrics_state n = {0};
-
-	if (prev)
-		n = *prev;
-	for (int i = 0; i < PI_SRC_COUNT; i++) {
-		const struct pi_src_status *st = &s->status[i];
-
-		if (st->state == PI_SRC_UNREAD ||
-		    (prev && st->attempted_at == prev->attempted_at[i]))
-			continue;
-		n.attempted_at[i] = st->attempted_at;
-		if (pi_metrics_parse_failure(st))
-			n.parse_errors[i]++;
-	}
-	*ret = n;
-}
-
-/* ---------------------------------------------------------------------------------------- */
 /* the exposition writer */
 
 enum mtype { GAUGE, COUNTER, INFO };
@@ -1506,8 +1474,7 @@ static int kallsyms_families(struct mw *w, const struct pi_snapshot *s)
 /* ---------------------------------------------------------------------------------------- */
 /* procintrod itself */
 
-static void self_families(struct mw *w, const struct pi_snapshot *s,
-			  const struct pi_metrics_state *st)
+static void self_families(struct mw *w, const struct pi_snapshot *s)
 {
 	uint64_t sample_ns = 0;
 
@@ -1541,7 +1508,7 @@ static void self_families(struct mw *w, const struct pi_snapshot *s,
 		for (int i = 0; i < PI_SRC_COUNT; i++) {
 			smp(w);
 			lbl(w, "source", pi_src_names[i]);
-			val_u64(w, st->parse_errors[i]);
+			val_u64(w, s->status[i].parse_failures);
 		}
 	}
 	if (fam(w, G(SELF), "procintro_source_data_timestamp_seconds", GAUGE,
@@ -1596,9 +1563,8 @@ static void self_families(struct mw *w, const struct pi_snapshot *s,
 	/* Sources read in this sample were attempted after it started; the others carry their
 	 * status over from an earlier sample. */
 	for (int i = 0; i < PI_SRC_COUNT; i++)
-		if (s->status[i].state == PI_SRC_OK && s->data[i] &&
-		    s->status[i].attempted_at >= s->sampled_at)
-			sample_ns += s->data[i]->read_ns + s->data[i]->parse_ns;
+		if (s->status[i].state == PI_SRC_OK && s->status[i].attempted_at >= s->sampled_at)
+			sample_ns += s->status[i].read_ns + s->status[i].parse_ns;
 	if (fam(w, G(SELF), "procintro_sample_duration_seconds", GAUGE,
 		"Time the sources read in the latest sample took to read and parse (the sum over "
 		"those sources; slow sources count only in the samples that re-read them).")) {
@@ -1616,17 +1582,11 @@ static void self_families(struct mw *w, const struct pi_snapshot *s,
 /* ---------------------------------------------------------------------------------------- */
 
 int pi_metrics_render(const struct pi_snapshot *s, const struct pi_metrics_opts *o,
-		      const struct pi_metrics_state *st, enum pi_metrics_format f,
-		      struct pi_buf *out)
+		      enum pi_metrics_format f, struct pi_buf *out)
 {
 	struct mw w = {.b = out, .o = o, .f = f};
-	struct pi_metrics_state local;
 	int r;
 
-	if (!st) {
-		pi_metrics_state_next(NULL, s, &local);
-		st = &local;
-	}
 	r = stat_families(&w, s);
 	if (r == 0) {
 		loadavg_families(&w, s);
@@ -1645,7 +1605,7 @@ int pi_metrics_render(const struct pi_snapshot *s, const struct pi_metrics_opts 
 		r = kallsyms_families(&w, s);
 	if (r < 0)
 		return r;
-	self_families(&w, s, st);
+	self_families(&w, s);
 	if (f == PI_METRICS_OPENMETRICS)
 		pi_buf_puts(out, "# EOF\n");
 	return out->err;

@@ -65,25 +65,9 @@ int pi_metrics_opts_disable(struct pi_metrics_opts *o, const char *groups, char 
 /* Would a family of these groups (bitmask) and this name be rendered? */
 bool pi_metrics_family_enabled(const struct pi_metrics_opts *o, unsigned groups, const char *name);
 
-/* What /metrics derives across samples: the model keeps only each source's latest status,
- * so parse failures are counted here, one per failed attempt (attempted_at changes). */
-struct pi_metrics_state {
-	uint64_t parse_errors[PI_SRC_COUNT];
-	double attempted_at[PI_SRC_COUNT];
-};
-
-/* The state after sample s, from the state after the previous sample (NULL: none). */
-void pi_metrics_state_next(const struct pi_metrics_state *prev, const struct pi_snapshot *s,
-			   struct pi_metrics_state *ret);
-/* Was this failed attempt a parse error (the file was read but is malformed) rather than a
- * read error (ENOENT, EACCES, EOPNOTSUPP, over the size cap)? */
-bool pi_metrics_parse_failure(const struct pi_src_status *st);
-
-/* Render s into out (appended). o and st may be NULL (everything enabled, no parse errors
- * counted). Returns 0 or out->err. */
+/* Render s into out (appended). o may be NULL (everything enabled). Returns 0 or out->err. */
 int pi_metrics_render(const struct pi_snapshot *s, const struct pi_metrics_opts *o,
-		      const struct pi_metrics_state *st, enum pi_metrics_format f,
-		      struct pi_buf *out);
+		      enum pi_metrics_format f, struct pi_buf *out);
 /* gzip (RFC 1952) of [data, data + len) appended to out. 0, -ENOMEM or -E2BIG. */
 int pi_metrics_gzip(const char *data, size_t len, struct pi_buf *out);
 

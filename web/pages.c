@@ -84,7 +84,7 @@ static struct pi_blob *metrics_variant(struct pi_pages *p, enum pi_metrics_forma
 		return b;
 	pi_buf_init(&out, METRICS_RENDER_MAX);
 	if (!gz) {
-		if (pi_metrics_render(p->snap, p->metrics_opts, &p->metrics_state, f, &out) == 0)
+		if (pi_metrics_render(p->snap, p->metrics_opts, f, &out) == 0)
 			b = pi_blob_new(out.data, out.len, 200);
 	} else if ((plain = metrics_variant(p, f, false)) &&
 		   pi_metrics_gzip(plain->data, plain->len, &out) == 0) {
@@ -168,7 +168,6 @@ struct pi_pages *pi_pages_new_opts(struct pi_snapshot *snap, struct pi_pages *pr
 		p->page[i] = doc ? pi_blob_json(doc, 200) : unavailable(snap, builders[i].src);
 	}
 	p->metrics_opts = metrics_opts;
-	pi_metrics_state_next(prev ? &prev->metrics_state : NULL, snap, &p->metrics_state);
 	if (prev) {
 		pthread_mutex_lock(&prev->lock);
 		for (int i = 0; i < PI_SRC_COUNT; i++)

@@ -46,7 +46,6 @@ struct pi_pages {
 	 * served from here until the next sample: at most one rendering per sample, none while
 	 * nobody scrapes. */
 	const struct pi_metrics_opts *metrics_opts; /* not owned; NULL: everything */
-	struct pi_metrics_state metrics_state;
 	_Atomic(struct pi_blob *) metrics[2][2];
 };
 

@@ -79,7 +79,7 @@ static char *render(const struct pi_snapshot *s, const struct pi_metrics_opts *o
 	char *text;
 
 	pi_buf_init(&b, 0);
-	assert_int_equal(pi_metrics_render(s, o, NULL, f, &b), 0);
+	assert_int_equal(pi_metrics_render(s, o, f, &b), 0);
 	text = pi_buf_steal(&b, ret_len);
 	text = realloc(text, *ret_len + 1);
 	text[*ret_len] = '\0';
@@ -360,30 +360,46 @@ static void test_options(void **state)
 	pi_snapshot_unref(s);
 }
 
-static void test_parse_errors_are_counted_per_attempt(void **state)
+/* The source families show what the sampler recorded: every failure, the parse failures
+ * among them, and the read + parse time of the sources attempted in this sample. */
+static void test_failures_come_from_the_status(void **state)
 {
-	struct pi_snapshot *s = pi_snapshot_new();
-	struct pi_metrics_state a, b, c;
+	struct pi_snapshot *s = snapshot_with(PI_SRC_LOADAVG, "0.50 0.40 0.30 2/300 4242\n");
 	struct pi_src_status *st = &s->status[PI_SRC_BUDDYINFO];
+	size_t len;
+	char *t;
 
+	(void)state;
+	s->status[PI_SRC_LOADAVG].attempted_at = 1000.25;
+	s->status[PI_SRC_LOADAVG].read_ns = 1500000;
+	s->status[PI_SRC_LOADAVG].parse_ns = 250000;
+	/* a parse failure after a read failure */
 	st->state = PI_SRC_FAILED;
 	st->err = -EINVAL;
-	st->attempted_at = 10;
+	st->attempted_at = 1000.25;
+	st->failures = 3;
+	st->parse_failures = 1;
+	st->read_ns = 4000000;
+	st->parse_ns = 1000000;
 	strcpy(st->error, "buddyinfo:3: order 4: not a number");
+	/* a read failure whose text is not strerror()'s */
 	s->status[PI_SRC_IOMEM].state = PI_SRC_FAILED;
-	s->status[PI_SRC_IOMEM].err = -EACCES;
-	s->status[PI_SRC_IOMEM].attempted_at = 10;
-	strcpy(s->status[PI_SRC_IOMEM].error, strerror(EACCES));
-	assert_true(pi_metrics_parse_failure(st));
-	assert_false(pi_metrics_parse_failure(&s->status[PI_SRC_IOMEM]));
-	pi_metrics_state_next(NULL, s, &a);
-	assert_int_equal(a.parse_errors[PI_SRC_BUDDYINFO], 1);
-	assert_int_equal(a.parse_errors[PI_SRC_IOMEM], 0);
-	pi_metrics_state_next(&a, s, &b); /* the same attempt, carried into the next sample */
-	assert_int_equal(b.parse_errors[PI_SRC_BUDDYINFO], 1);
-	st->attempted_at = 11;
-	pi_metrics_state_next(&b, s, &c);
-	assert_int_equal(c.parse_errors[PI_SRC_BUDDYINFO], 2);
+	s->status[PI_SRC_IOMEM].err = -EINVAL;
+	s->status[PI_SRC_IOMEM].failures = 2;
+	strcpy(s->status[PI_SRC_IOMEM].error, "not a regular file");
+	/* carried over from an earlier sample: not in this sample's duration */
+	s->status[PI_SRC_STAT].state = PI_SRC_OK;
+	s->status[PI_SRC_STAT].attempted_at = 999.0;
+	s->status[PI_SRC_STAT].read_ns = 70000000;
+	t = render(s, NULL, PI_METRICS_TEXT, &len);
+	assert_line(t, "procintro_source_failures_total{source=\"buddyinfo\"} 3");
+	assert_line(t, "procintro_source_parse_errors_total{source=\"buddyinfo\"} 1");
+	assert_line(t, "procintro_source_failures_total{source=\"iomem\"} 2");
+	assert_line(t, "procintro_source_parse_errors_total{source=\"iomem\"} 0");
+	assert_line(t, "procintro_source_parse_errors_total{source=\"loadavg\"} 0");
+	/* loadavg only: a failed attempt and a carried-over status do not count */
+	assert_line(t, "procintro_sample_duration_seconds 0.00175");
+	free(t);
 	pi_snapshot_unref(s);
 }
 
@@ -551,7 +567,7 @@ int main(void)
 	    cmocka_unit_test(test_gzip_round_trip),
 	    cmocka_unit_test(test_negotiation),
 	    cmocka_unit_test(test_options),
-	    cmocka_unit_test(test_parse_errors_are_counted_per_attempt),
+	    cmocka_unit_test(test_failures_come_from_the_status),
 	    cmocka_unit_test(test_route_serves_cached_variants),
 	    cmocka_unit_test(test_every_fixture),
 	};
