@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,10 @@ struct pi_snapshot *pi_sampler_sample(struct pi_sampler *s, bool all)
 		snap->prev_schedstat = pi_srcdata_ref(s->last->data[PI_SRC_SCHEDSTAT]);
 	else if (s->last)
 		snap->prev_schedstat = pi_srcdata_ref(s->last->prev_schedstat);
+	/* Joined once here for every reader: the zone documents, /metrics and the history. */
+	if (pi_snapshot_build_zones(snap) < 0)
+		pi_log(PI_LOG_WARN, "sample %" PRIu64 ": zones: %s, serving no zone data",
+		       snap->seq, strerror(ENOMEM));
 	pi_snapshot_unref(s->last);
 	s->last = pi_snapshot_ref(snap);
 	return snap;

@@ -74,21 +74,19 @@ struct pi_history *pi_history_free(struct pi_history *h)
 static int define_series(struct pi_history *h, const struct pi_snapshot *s)
 {
 	static const char *const psi[] = {"cpu", "memory", "io"};
-	struct pi_zones zs = {0};
+	const struct pi_zones *zs = s->zones;
 	size_t n;
 
-	if (pi_zones_build(s, &zs) < 0)
+	if (!zs)
 		return -ENOMEM;
-	h->nzones = zs.n;
-	h->nseries = S_ZONES + zs.n * ZONE_SERIES;
+	h->nzones = zs->n;
+	h->nseries = S_ZONES + zs->n * ZONE_SERIES;
 	h->names = calloc(h->nseries, sizeof(*h->names));
-	h->zones = calloc(zs.n ? zs.n : 1, sizeof(*h->zones));
+	h->zones = calloc(zs->n ? zs->n : 1, sizeof(*h->zones));
 	h->times = calloc(h->capacity, sizeof(*h->times));
 	h->values = calloc(h->capacity * h->nseries, sizeof(*h->values));
-	if (!h->names || !h->zones || !h->times || !h->values) {
-		pi_zones_fini(&zs);
-		return -ENOMEM;
-	}
+	if (!h->names || !h->zones || !h->times || !h->values)
+		goto oom;
 	for (unsigned m = 0; m < PI_CPU_MODES; m++)
 		snprintf(h->names[S_UTIL + m], NAME_MAX_LEN, "cpu.utilization.%s",
 			 pi_cpu_mode_names[m]);
@@ -105,18 +103,48 @@ static int define_series(struct pi_history *h, const struct pi_snapshot *s)
 		snprintf(h->names[S_PSI + 2 * r + 1], NAME_MAX_LEN, "pressure.%s.full.avg10",
 			 psi[r]);
 	}
-	for (size_t z = 0; z < zs.n; z++) {
+	for (size_t z = 0; z < zs->n; z++) {
 		static const char *const what[ZONE_SERIES] = {
 		    "free_pages", "largest_free_order", "unusable_index", "fragmentation_index"};
 
-		h->zones[z].node = zs.v[z].node;
-		snprintf(h->zones[z].zone, sizeof(h->zones[z].zone), "%s", zs.v[z].zone);
+		h->zones[z].node = zs->v[z].node;
+		snprintf(h->zones[z].zone, sizeof(h->zones[z].zone), "%s", zs->v[z].zone);
 		for (n = 0; n < ZONE_SERIES; n++)
 			snprintf(h->names[S_ZONES + z * ZONE_SERIES + n], NAME_MAX_LEN,
-				 "zone.%d.%s.%s", zs.v[z].node, zs.v[z].zone, what[n]);
+				 "zone.%d.%s.%s", zs->v[z].node, zs->v[z].zone, what[n]);
 	}
-	pi_zones_fini(&zs);
 	return 0;
+oom:
+	/* Undefined again: the next push retries. */
+	free(h->names);
+	free(h->zones);
+	free(h->times);
+	free(h->values);
+	h->names = NULL;
+	h->zones = NULL;
+	h->times = NULL;
+	h->values = NULL;
+	h->nzones = h->nseries = 0;
+	return -ENOMEM;
+}
+
+static bool same_zone(const struct zone_key *k, const struct pi_zone_view *v)
+{
+	return v->node == k->node && strcmp(v->zone, k->zone) == 0;
+}
+
+/* The view of the series' zone `z`: at the same position while the zone list is the one the
+ * series were defined from (the usual case: linear), else looked up by (node, name). NULL when
+ * the zone is gone. */
+static const struct pi_zone_view *zone_view(const struct pi_history *h, size_t z,
+					    const struct pi_zones *zs)
+{
+	if (z < zs->n && same_zone(&h->zones[z], &zs->v[z]))
+		return &zs->v[z];
+	for (size_t i = 0; i < zs->n; i++)
+		if (same_zone(&h->zones[z], &zs->v[i]))
+			return &zs->v[i];
+	return NULL;
 }
 
 static float opt(const struct pi_opt_u64 *v)
@@ -143,7 +171,7 @@ static void fill(struct pi_history *h, const struct pi_snapshot *s, float *v)
 {
 	const struct pi_srcdata *st = pi_snapshot_fresh(s, PI_SRC_STAT);
 	const struct pi_srcdata *la = pi_snapshot_fresh(s, PI_SRC_LOADAVG);
-	struct pi_zones zs = {0};
+	const struct pi_zones *zs = s->zones;
 	unsigned order = series_order(s);
 
 	for (size_t i = 0; i < h->nseries; i++)
@@ -180,31 +208,26 @@ static void fill(struct pi_history *h, const struct pi_snapshot *s, float *v)
 		if (p->u.pressure.full.present)
 			v[S_PSI + 2 * r + 1] = (float)p->u.pressure.full.avg_x100[0] / 100.0f;
 	}
-	if (pi_zones_build(s, &zs) < 0)
+	if (!zs)
 		return;
 	for (size_t z = 0; z < h->nzones; z++) {
 		float *zv = v + S_ZONES + z * ZONE_SERIES;
+		const struct pi_zone_view *x = zone_view(h, z, zs);
 
-		for (size_t i = 0; i < zs.n; i++) {
-			const struct pi_zone_view *x = &zs.v[i];
-
-			if (x->node != h->zones[z].node || strcmp(x->zone, h->zones[z].zone) != 0)
-				continue;
-			if (x->zi && x->zi->pages_free.state == PI_OK)
-				zv[0] = (float)x->zi->pages_free.v;
-			else if (x->derived)
-				zv[0] = (float)x->derived->free_pages;
-			if (x->derived) {
-				zv[1] = (float)x->derived->largest_free_order;
-				if (order < x->derived->norders) {
-					zv[2] = (float)x->derived->unusable[order] / 1000.0f;
-					zv[3] = (float)x->derived->fragmentation[order] / 1000.0f;
-				}
+		if (!x)
+			continue;
+		if (x->zi && x->zi->pages_free.state == PI_OK)
+			zv[0] = (float)x->zi->pages_free.v;
+		else if (x->derived)
+			zv[0] = (float)x->derived->free_pages;
+		if (x->derived) {
+			zv[1] = (float)x->derived->largest_free_order;
+			if (order < x->derived->norders) {
+				zv[2] = (float)x->derived->unusable[order] / 1000.0f;
+				zv[3] = (float)x->derived->fragmentation[order] / 1000.0f;
 			}
-			break;
 		}
 	}
-	pi_zones_fini(&zs);
 }
 
 int pi_history_push(struct pi_history *h, const struct pi_snapshot *s)

@@ -8,6 +8,8 @@
 
 #include "source.h"
 
+struct pi_zones;
+
 enum pi_src_state {
 	PI_SRC_UNREAD = 0, /* not attempted yet */
 	PI_SRC_OK,
@@ -42,11 +44,17 @@ struct pi_snapshot {
 	struct pi_srcdata *prev_schedstat; /* likewise, for run-queue latency */
 	long page_size;			   /* bytes */
 	long clock_ticks;		   /* USER_HZ */
+	/* The zone join (zones.h) of this sample's data, built once by pi_snapshot_build_zones()
+	 * before the snapshot is published; NULL until then (or when that failed). */
+	struct pi_zones *zones;
 };
 
 struct pi_snapshot *pi_snapshot_new(void);
 struct pi_snapshot *pi_snapshot_ref(struct pi_snapshot *s);
 struct pi_snapshot *pi_snapshot_unref(struct pi_snapshot *s);
+/* Join buddyinfo, pagetypeinfo and zoneinfo into s->zones (replacing any earlier join). Call
+ * once the data is in place, before others read s. 0 or -ENOMEM (s->zones is then NULL). */
+int pi_snapshot_build_zones(struct pi_snapshot *s);
 /* Data of a source if its last read succeeded in this sample, else NULL. */
 const struct pi_srcdata *pi_snapshot_fresh(const struct pi_snapshot *s, enum pi_src src);
 /* False ("degraded") when a required source's last read failed, or an optional source

@@ -288,27 +288,26 @@ static void inputs(cJSON *o, const struct pi_snapshot *s)
 
 cJSON *pi_doc_zones(const struct pi_snapshot *s)
 {
-	struct pi_zones zs;
+	const struct pi_zones *zs = s->zones;
 	cJSON *o, *a;
 	enum pi_src stamp = s->data[PI_SRC_ZONEINFO] ? PI_SRC_ZONEINFO : PI_SRC_BUDDYINFO;
 
 	if (!s->data[PI_SRC_ZONEINFO] && !s->data[PI_SRC_BUDDYINFO])
 		return NULL;
-	if (pi_zones_build(s, &zs) < 0)
+	if (!zs)
 		return NULL;
 	o = cJSON_CreateObject();
 	pi_doc_stamp(o, s, stamp);
 	pi_jw_i64(o, "page_size", s->page_size);
 	inputs(o, s);
 	a = cJSON_AddArrayToObject(o, "zones");
-	for (size_t i = 0; i < zs.n; i++) {
+	for (size_t i = 0; i < zs->n; i++) {
 		cJSON *z = cJSON_CreateObject();
 
-		pi_jw_i64(z, "node", zs.v[i].node);
-		pi_jw_str(z, "zone", zs.v[i].zone);
-		zone_fields(z, &zs.v[i], s, zs.norders);
+		pi_jw_i64(z, "node", zs->v[i].node);
+		pi_jw_str(z, "zone", zs->v[i].zone);
+		zone_fields(z, &zs->v[i], s, zs->norders);
 		cJSON_AddItemToArray(a, z);
 	}
-	pi_zones_fini(&zs);
 	return o;
 }

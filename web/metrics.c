@@ -1201,23 +1201,21 @@ static int zone_families(struct mw *w, const struct pi_snapshot *s)
 {
 	static const char *const wname[PI_WMARK_COUNT] = {"min", "low", "high"};
 	uint64_t page = (uint64_t)s->page_size;
-	struct pi_zones zs;
+	const struct pi_zones *zs = s->zones;
 	bool *first;
 
 	if (!s->data[PI_SRC_ZONEINFO] && !s->data[PI_SRC_BUDDYINFO])
 		return 0;
-	if (pi_zones_build(s, &zs) < 0)
+	if (!zs)
 		return -ENOMEM;
-	first = firsts(zs.n, view_key, &zs);
-	if (!first) {
-		pi_zones_fini(&zs);
+	first = firsts(zs->n, view_key, zs);
+	if (!first)
 		return -ENOMEM;
-	}
-	zoneinfo_compat(w, &zs, first);
+	zoneinfo_compat(w, zs, first);
 	if (fam(w, G(ZONES), "procintro_zone_free_bytes", GAUGE,
 		"Free memory of the zone (zoneinfo \"pages free\" * page size).")) {
-		for (size_t i = 0; i < zs.n; i++) {
-			const struct pi_zi_zone *zi = zs.v[i].zi;
+		for (size_t i = 0; i < zs->n; i++) {
+			const struct pi_zi_zone *zi = zs->v[i].zi;
 
 			if (!first[i] || !zi || zi->pages_free.state != PI_OK)
 				continue;
@@ -1229,8 +1227,8 @@ static int zone_families(struct mw *w, const struct pi_snapshot *s)
 	if (fam(w, G(ZONES), "procintro_zone_watermark_bytes", GAUGE,
 		"Zone watermarks (min, low, high, and promo where printed) in bytes: below low "
 		"kswapd reclaims, below min allocations enter direct reclaim.")) {
-		for (size_t i = 0; i < zs.n; i++) {
-			const struct pi_zi_zone *zi = zs.v[i].zi;
+		for (size_t i = 0; i < zs->n; i++) {
+			const struct pi_zi_zone *zi = zs->v[i].zi;
 			const struct pi_opt_u64 *marks[4];
 
 			if (!first[i] || !zi)
@@ -1250,8 +1248,8 @@ static int zone_families(struct mw *w, const struct pi_snapshot *s)
 	if (fam(w, G(ZONES), "procintro_zone_watermark_boost_bytes", GAUGE,
 		"Temporary watermark boost after fragmentation events (zoneinfo \"boost\", "
 		"5.0+).")) {
-		for (size_t i = 0; i < zs.n; i++) {
-			const struct pi_zi_zone *zi = zs.v[i].zi;
+		for (size_t i = 0; i < zs->n; i++) {
+			const struct pi_zi_zone *zi = zs->v[i].zi;
 
 			if (!first[i] || !zi || zi->boost.state != PI_OK)
 				continue;
@@ -1260,19 +1258,19 @@ static int zone_families(struct mw *w, const struct pi_snapshot *s)
 			val_u128(w, (pi_u128)zi->boost.v * page);
 		}
 	}
-	zone_bytes(w, &zs, first, page, "procintro_zone_spanned_bytes",
+	zone_bytes(w, zs, first, page, "procintro_zone_spanned_bytes",
 		   "Physical address span of the zone, holes included (spanned pages * page size).",
 		   ZF_SPANNED);
-	zone_bytes(w, &zs, first, page, "procintro_zone_present_bytes",
+	zone_bytes(w, zs, first, page, "procintro_zone_present_bytes",
 		   "Memory present in the zone's span (present pages * page size).", ZF_PRESENT);
-	zone_bytes(w, &zs, first, page, "procintro_zone_managed_bytes",
+	zone_bytes(w, zs, first, page, "procintro_zone_managed_bytes",
 		   "Memory managed by the buddy allocator in the zone (managed pages * page size).",
 		   ZF_MANAGED);
 	if (fam(w, G(ZONES), "procintro_zone_free_cma_bytes", GAUGE,
 		"Free CMA memory of the zone (nr_free_cma * page size; 0 where not printed), which "
 		"GFP_KERNEL allocations cannot use.")) {
-		for (size_t i = 0; i < zs.n; i++) {
-			const struct pi_zi_zone *zi = zs.v[i].zi;
+		for (size_t i = 0; i < zs->n; i++) {
+			const struct pi_zi_zone *zi = zs->v[i].zi;
 			const struct pi_zi_kv *cma;
 
 			if (!first[i] || !zi)
@@ -1285,8 +1283,8 @@ static int zone_families(struct mw *w, const struct pi_snapshot *s)
 	}
 	if (fam(w, G(ZONES), "procintro_zone_populated", GAUGE,
 		"1 when the zone has memory (zoneinfo printed its counters), else 0.")) {
-		for (size_t i = 0; i < zs.n; i++) {
-			const struct pi_zi_zone *zi = zs.v[i].zi;
+		for (size_t i = 0; i < zs->n; i++) {
+			const struct pi_zi_zone *zi = zs->v[i].zi;
 
 			if (!first[i] || !zi)
 				continue;
@@ -1300,13 +1298,13 @@ static int zone_families(struct mw *w, const struct pi_snapshot *s)
 		"watermark check now (__zone_watermark_ok() of 6.x kernels, see docs/api.md "
 		"alloc_ok), else 0. Zones above Normal and zones missing an input have no "
 		"series.")) {
-		for (size_t i = 0; i < zs.n; i++) {
-			const struct pi_zone_view *v = &zs.v[i];
+		for (size_t i = 0; i < zs->n; i++) {
+			const struct pi_zone_view *v = &zs->v[i];
 
 			if (!first[i] || !v->alloc_ok_known)
 				continue;
 			for (int m = 0; m < PI_WMARK_COUNT; m++)
-				for (unsigned k = 0; k < zs.norders; k++) {
+				for (unsigned k = 0; k < zs->norders; k++) {
 					smp(w);
 					zone_labels(w, v->node, v->zone);
 					lbl(w, "watermark", wname[m]);
@@ -1318,12 +1316,12 @@ static int zone_families(struct mw *w, const struct pi_snapshot *s)
 	if (fam(w, G(ZONES), "procintro_zone_allocations_until_low", GAUGE,
 		"Order-k GFP_KERNEL allocations the zone could serve one after another before the "
 		"low watermark check fails (docs/api.md headroom).")) {
-		for (size_t i = 0; i < zs.n; i++) {
-			const struct pi_zone_view *v = &zs.v[i];
+		for (size_t i = 0; i < zs->n; i++) {
+			const struct pi_zone_view *v = &zs->v[i];
 
 			if (!first[i] || !v->headroom.known)
 				continue;
-			for (unsigned k = 0; k < zs.norders; k++) {
+			for (unsigned k = 0; k < zs->norders; k++) {
 				smp(w);
 				zone_labels(w, v->node, v->zone);
 				lbli(w, "order", k);
@@ -1332,7 +1330,6 @@ static int zone_families(struct mw *w, const struct pi_snapshot *s)
 		}
 	}
 	free(first);
-	pi_zones_fini(&zs);
 	return 0;
 }
 

@@ -344,6 +344,8 @@ static void build_base(void)
 			"procintro fuzz: warning: no fixture under %s; the model and route "
 			"targets run on an empty snapshot\n",
 			tree);
+	if (pi_snapshot_build_zones(base) < 0)
+		fail("out of memory");
 	base_pages = pi_pages_new(base, NULL);
 	if (!base_pages || pi_history_new(8, &base_history) < 0 ||
 	    pi_history_push(base_history, base) < 0)
@@ -534,6 +536,8 @@ static void model_one(const struct target *t, const uint8_t *data, size_t size, 
 	s->status[t->src] = (struct pi_src_status){.state = PI_SRC_OK, .attempted_at = SAMPLED_AT};
 	s->prev_stat = pi_srcdata_ref(base->prev_stat);
 	s->prev_schedstat = pi_srcdata_ref(base->prev_schedstat);
+	if (pi_snapshot_build_zones(s) < 0)
+		fail("out of memory");
 
 	check_doc("the snapshot document", pi_doc_snapshot(s));
 	check_doc("the healthz document", pi_doc_healthz(s));

@@ -36,5 +36,6 @@ struct pi_snapshot *pt_snapshot_of(const char *sample)
 				 e.reason);
 		s->status[i].state = PI_SRC_OK;
 	}
+	assert_int_equal(pi_snapshot_build_zones(s), 0);
 	return s;
 }

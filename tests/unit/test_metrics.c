@@ -50,6 +50,7 @@ static struct pi_snapshot *snapshot_of(const char *sample)
 				 e.reason);
 		s->status[i].state = PI_SRC_OK;
 	}
+	assert_int_equal(pi_snapshot_build_zones(s), 0);
 	return s;
 }
 
@@ -69,6 +70,7 @@ static struct pi_snapshot *snapshot_with(enum pi_src src, const char *text)
 	if (pi_srcdata_parse(src, buf, len, 999.5, &s->data[src], &e) < 0)
 		fail_msg("%s:%u %s", e.source, e.line, e.reason);
 	s->status[src].state = PI_SRC_OK;
+	assert_int_equal(pi_snapshot_build_zones(s), 0);
 	return s;
 }
 

@@ -265,6 +265,62 @@ static void test_history_ring(void **state)
 	pi_snapshot_unref(s);
 }
 
+/* A snapshot holding buddyinfo `text` only, with its zone join. */
+static struct pi_snapshot *buddy_snapshot(const char *text, double at)
+{
+	struct pi_snapshot *s = pi_snapshot_new();
+	size_t len = strlen(text);
+	char *buf = malloc(len + 1);
+	struct pi_perr e = {0};
+
+	assert_non_null(s);
+	assert_non_null(buf);
+	memcpy(buf, text, len + 1);
+	s->seq = 1;
+	s->sampled_at = at;
+	s->page_size = 4096;
+	if (pi_srcdata_parse(PI_SRC_BUDDYINFO, buf, len, at, &s->data[PI_SRC_BUDDYINFO], &e) < 0)
+		fail_msg("%s:%u %s", e.source, e.line, e.reason);
+	s->status[PI_SRC_BUDDYINFO].state = PI_SRC_OK;
+	assert_int_equal(pi_snapshot_build_zones(s), 0);
+	return s;
+}
+
+/* Zone series follow their (node, zone) when the zone list is reordered or loses a zone. */
+static void test_history_zone_list_changes(void **state)
+{
+	struct pi_snapshot *s[3] = {
+	    buddy_snapshot("Node 0, zone      DMA      1      0 \n"
+			   "Node 0, zone   Normal      2      1 \n",
+			   1000.0),
+	    buddy_snapshot("Node 0, zone   Normal      5      1 \n"
+			   "Node 0, zone      DMA      3      0 \n",
+			   1001.0),
+	    buddy_snapshot("Node 0, zone   Normal      0      4 \n", 1002.0),
+	};
+	const char *sel[] = {"zone.0.DMA.free_pages", "zone.0.Normal.free_pages"};
+	struct pi_history *h = NULL;
+	struct pi_history_result r;
+
+	(void)state;
+	assert_int_equal(pi_history_new(4, &h), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pi_history_push(h, s[i]), 0);
+	assert_int_equal(pi_history_query(h, sel, 2, 0, &r), 0);
+	assert_int_equal(r.nseries, 2);
+	assert_int_equal(r.npoints, 3);
+	assert_string_equal(r.names[0], "zone.0.DMA.free_pages");
+	assert_string_equal(r.names[1], "zone.0.Normal.free_pages");
+	/* free pages = sum of n_k 2^k */
+	assert_true(r.values[0][0] == 1.0f && r.values[1][0] == 4.0f); /* as defined */
+	assert_true(r.values[0][1] == 3.0f && r.values[1][1] == 7.0f); /* swapped */
+	assert_true(isnan(r.values[0][2]) && r.values[1][2] == 8.0f);  /* DMA gone */
+	pi_history_result_fini(&r);
+	pi_history_free(h);
+	for (int i = 0; i < 3; i++)
+		pi_snapshot_unref(s[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +333,7 @@ int main(void)
 	    cmocka_unit_test(test_kimage_cray),
 	    cmocka_unit_test(test_symbolize),
 	    cmocka_unit_test(test_history_ring),
+	    cmocka_unit_test(test_history_zone_list_changes),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
