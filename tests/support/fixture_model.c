@@ -11,7 +11,7 @@
 
 #include "testutil.h"
 
-struct pi_snapshot *pt_snapshot_of(const char *sample)
+struct pi_snapshot *pt_snapshot_at(const char *sample, double read_at)
 {
 	struct pi_snapshot *s = pi_snapshot_new();
 
@@ -25,17 +25,24 @@ struct pi_snapshot *pt_snapshot_of(const char *sample)
 		char *buf = pt_fixture_read(sample, pi_src_names[i], &len);
 		struct pi_perr e = {0};
 
+		s->status[i].attempted_at = read_at;
 		if (!buf) {
 			s->status[i].state = PI_SRC_FAILED;
 			s->status[i].err = -ENOENT;
+			s->status[i].failures = 1;
 			strcpy(s->status[i].error, "No such file or directory");
 			continue;
 		}
-		if (pi_srcdata_parse((enum pi_src)i, buf, len, 1000.0, &s->data[i], &e) < 0)
+		if (pi_srcdata_parse((enum pi_src)i, buf, len, read_at, &s->data[i], &e) < 0)
 			fail_msg("%s %s: %s:%u %s", sample, pi_src_names[i], e.source, e.line,
 				 e.reason);
 		s->status[i].state = PI_SRC_OK;
 	}
 	assert_int_equal(pi_snapshot_build_zones(s), 0);
 	return s;
+}
+
+struct pi_snapshot *pt_snapshot_of(const char *sample)
+{
+	return pt_snapshot_at(sample, 1000.0);
 }

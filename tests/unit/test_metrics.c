@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "fixture_model.h"
 #include "metrics.h"
 #include "pages.h"
 #include "pi_config.h"
@@ -24,34 +25,7 @@
 /* A snapshot of a fixture tree, every source read at Unix time 999.5 (sample at 1000). */
 static struct pi_snapshot *snapshot_of(const char *sample)
 {
-	struct pi_snapshot *s = pi_snapshot_new();
-
-	s->seq = 1;
-	s->sampled_at = 1000.0;
-	s->page_size = 4096;
-	s->clock_ticks = 100;
-	for (int i = 0; i < PI_SRC_COUNT; i++) {
-		size_t len;
-		char *buf = pt_fixture_read(sample, pi_src_names[i], &len);
-		struct pi_perr e = {0};
-		int r;
-
-		s->status[i].attempted_at = 999.5;
-		if (!buf) {
-			s->status[i].state = PI_SRC_FAILED;
-			s->status[i].err = -ENOENT;
-			s->status[i].failures = 1;
-			strcpy(s->status[i].error, "No such file or directory");
-			continue;
-		}
-		r = pi_srcdata_parse((enum pi_src)i, buf, len, 999.5, &s->data[i], &e);
-		if (r < 0)
-			fail_msg("%s %s: %s:%u %s", sample, pi_src_names[i], e.source, e.line,
-				 e.reason);
-		s->status[i].state = PI_SRC_OK;
-	}
-	assert_int_equal(pi_snapshot_build_zones(s), 0);
-	return s;
+	return pt_snapshot_at(sample, 999.5);
 }
 
 /* A snapshot holding one source parsed from `text`. */
