@@ -256,6 +256,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct pi_resp resp;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
+	bool cert_refused;
 
 	/* Two phases, as libmicrohttpd expects for keep-alive: the first call only notes the
 	 * request; bodies (POST symbolize) are collected up to PI_MAX_BODY; a response queued
@@ -301,11 +302,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		req.body_too_large = u->too_large;
 	}
 	atomic_fetch_add(&h->requests, 1);
-	if ((h->client_certs && !pi_auth_client_cert_ok(c)) ||
+	/* A refused certificate answers 403 whatever the token; the bearer token is then not
+	 * looked at. */
+	cert_refused = h->client_certs && !pi_auth_client_cert_ok(c);
+	if (cert_refused ||
 	    (h->token && !pi_auth_bearer_ok(MHD_lookup_connection_value(
 						c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
 					    h->token)))
-		return unauthorized(c, h->client_certs && !pi_auth_client_cert_ok(c));
+		return unauthorized(c, cert_refused);
 	p = acquire(h);
 	pi_route(p, &h->ctx, &req, &resp);
 	pi_pages_unref(p);
