@@ -181,3 +181,29 @@ int pi_cur_fixed_strict(struct pi_cur *c, unsigned frac, uint64_t *ret)
 	*ret = v;
 	return 0;
 }
+
+size_t pi_count_byte(const char *p, size_t n, char ch)
+{
+	typedef unsigned char v16 __attribute__((vector_size(16)));
+	size_t i = 0, count = 0;
+	v16 pat;
+
+	memset(&pat, (unsigned char)ch, sizeof(pat));
+	while (n - i >= 16) {
+		/* Lanes count matches (0 - -1) for at most 255 steps before they could wrap. */
+		size_t stop = n - i >= 255 * 16 ? i + 255 * 16 : n - (n - i) % 16;
+		v16 acc = {0};
+
+		for (; i < stop; i += 16) {
+			v16 v;
+
+			memcpy(&v, p + i, sizeof(v));
+			acc -= (v16)(v == pat);
+		}
+		for (unsigned k = 0; k < 16; k++)
+			count += acc[k];
+	}
+	for (; i < n; i++)
+		count += p[i] == ch;
+	return count;
+}

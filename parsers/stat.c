@@ -53,10 +53,16 @@ struct vspan {
 
 struct stat_priv {
 	size_t nitems, capitems;
-	struct item *items;
+	struct item *items; /* one per line: items[i] is line i + 1 */
 	size_t nspans, capspans;
 	struct vspan *spans;
 	struct pi_buf text; /* verbatim lines (unknown lines and PI_BAD scalar lines), no '\n' */
+};
+
+/* The parser allocates both at once; priv_ always points into the same block. */
+struct stat_alloc {
+	struct pi_stat s;
+	struct stat_priv p;
 };
 
 static const struct {
@@ -93,7 +99,6 @@ struct pi_stat *pi_stat_free(struct pi_stat *s)
 		free(p->items);
 		free(p->spans);
 		pi_buf_fini(&p->text);
-		free(p);
 	}
 	free(s->cpus);
 	free(s->irqs);
@@ -121,13 +126,72 @@ struct list_err {
 	const char *why; /* static */
 };
 
+static inline uint64_t load64(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The common case of parse_list: values that fit 64 bits without a redundant leading zero,
+ * each followed by one space or the end. Stops (returning how many it stored, *pp at the
+ * start of the value it could not take) at anything else, which the careful loop then
+ * judges; the values it stores are exactly the ones that loop would store. */
+static size_t list_fast(const char **pp, const char *end, uint64_t *out, size_t max)
+{
+	const char *q = *pp;
+	uint64_t zeros;
+	size_t n = 0;
+
+	memcpy(&zeros, "0 0 0 0 ", sizeof(zeros));
+	while (n < max) {
+		struct pi_cur t = {q, end};
+		const char *s;
+		uint64_t v;
+
+		/* Most of an "intr" line is "0 0 0 ...": four values a step while the next 8
+		 * bytes are exactly that; each "0" is a complete value followed by its space. */
+		while (max - n >= 4 && end - q >= 8 && load64(q) == zeros) {
+			out[n] = out[n + 1] = out[n + 2] = out[n + 3] = 0;
+			n += 4;
+			q += 8;
+		}
+		if (n == max)
+			break;
+		s = q;
+		t.p = q;
+		if (pi_cur_u64(&t, &v) < 0 || (*s == '0' && t.p - s > 1))
+			break;
+		q = t.p;
+		out[n++] = v;
+		if (q == end || *q != ' ')
+			break;
+		q++;
+	}
+	*pp = q;
+	return n;
+}
+
 /* "v( v)*" up to the end of the line, at most `max` values into out. */
 static int parse_list(struct pi_cur *c, uint64_t *out, size_t max, size_t *ret_n,
 		      struct list_err *le)
 {
-	size_t n = 0;
+	size_t n;
 	int r;
 
+	n = list_fast(&c->p, c->end, out, max);
+	/* The fast path stopped either just after a value (at the end of the line or at a byte
+	 * other than a space), or at the start of one (after a space, or where it began). */
+	if (n && c->p[-1] != ' ') {
+		if (pi_cur_eof(c)) {
+			*ret_n = n;
+			return 0;
+		}
+		le->col = n - 1;
+		le->why = "is followed by something other than a space";
+		return -EINVAL;
+	}
 	for (;;) {
 		if (n == max) {
 			le->col = n;
@@ -212,40 +276,41 @@ static int parse_counts(struct pi_cur *c, unsigned lineno, const char *name, con
 			struct pi_perr *e)
 {
 	struct list_err le;
-	size_t n, max = 1;
-	const char *q;
-	uint64_t *v;
+	size_t n = 0, max;
+	uint64_t total, *v = NULL;
 	int r;
 
 	if (!pi_cur_chr(c, ' '))
 		return pi_perr_set(e, -EINVAL, SRC, lineno, "%s: expected a space after the name",
 				   name);
-	for (q = c->p; (q = memchr(q, ' ', (size_t)(c->end - q))); q++)
-		max++;
+	/* Values after the total: at most one per space. */
+	max = pi_count_byte(c->p, pi_cur_left(c), ' ');
 	/* nr_irqs and NR_SOFTIRQS are far below this; it bounds memory on hostile input. */
-	if (max > PI_STAT_MAX_COUNTS + 1)
+	if (max > PI_STAT_MAX_COUNTS)
 		return pi_perr_set(e, -E2BIG, SRC, lineno, "%s: more than %u %ss", name,
 				   PI_STAT_MAX_COUNTS, unit);
-	v = malloc(max * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	r = parse_list(c, v, max, &n, &le);
-	if (r < 0) {
-		free(v);
-		if (le.col == 0)
-			return pi_perr_set(e, r, SRC, lineno, "%s: total %s", name, le.why);
-		return pi_perr_set(e, r, SRC, lineno, "%s: %s %zu %s", name, unit, le.col - 1,
-				   le.why);
+	if ((r = pi_cur_u64_strict(c, &total)) < 0)
+		return pi_perr_set(e, r == -ERANGE ? r : -EINVAL, SRC, lineno, "%s: total %s", name,
+				   num_why(c, r));
+	if (!pi_cur_eof(c)) {
+		if (!pi_cur_chr(c, ' '))
+			return pi_perr_set(e, -EINVAL, SRC, lineno,
+					   "%s: total is followed by something other than a space",
+					   name);
+		v = malloc(max * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		r = parse_list(c, v, max, &n, &le);
+		if (r < 0) {
+			free(v);
+			return pi_perr_set(e, r, SRC, lineno, "%s: %s %zu %s", name, unit, le.col,
+					   le.why);
+		}
 	}
-	ret_total->v = v[0];
+	ret_total->v = total;
 	ret_total->state = PI_OK;
-	memmove(v, v + 1, (n - 1) * sizeof(*v));
-	if (n == 1) {
-		free(v);
-		v = NULL;
-	}
 	*ret_v = v;
-	*ret_n = n - 1;
+	*ret_n = n;
 	return 0;
 }
 
@@ -264,15 +329,17 @@ static int cmp_cpu_key(const void *a, const void *b)
 }
 
 /* Only called when ids were not strictly increasing (never for kernel output). */
-static int check_dup_cpus(const struct pi_stat *s, const struct cpu_key *lines, struct pi_perr *e)
+static int check_dup_cpus(const struct pi_stat *s, const struct stat_priv *p, struct pi_perr *e)
 {
 	struct cpu_key *k = malloc(s->ncpus * sizeof(*k));
-	size_t i;
+	size_t i, n = 0;
 	int r = 0;
 
 	if (!k)
 		return -ENOMEM;
-	memcpy(k, lines, s->ncpus * sizeof(*k));
+	for (i = 0; i < p->nitems; i++)
+		if (p->items[i].kind == IT_CPU)
+			k[n++] = (struct cpu_key){s->cpus[p->items[i].idx].cpu, (unsigned)i + 1};
 	qsort(k, s->ncpus, sizeof(*k), cmp_cpu_key);
 	for (i = 1; i < s->ncpus; i++)
 		if (k[i].id == k[i - 1].id) {
@@ -300,10 +367,10 @@ static int parse_cpu_id(struct pi_span key, unsigned lineno, int *ret, struct pi
 
 int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_perr *reterr)
 {
-	struct pi_stat *s = NULL;
-	struct stat_priv *p = NULL;
-	struct cpu_key *cpukeys = NULL;
-	size_t capcpus = 0, capkeys = 0;
+	struct stat_alloc *a;
+	struct pi_stat *s;
+	struct stat_priv *p;
+	size_t capcpus = 0;
 	bool cpus_sorted = true;
 	struct pi_lines it;
 	struct pi_span line;
@@ -312,13 +379,11 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 	if (len == 0)
 		return pi_perr_set(reterr, -ENODATA, SRC, 0, "empty file");
 
-	s = calloc(1, sizeof(*s));
-	p = calloc(1, sizeof(*p));
-	if (!s || !p) {
-		free(s);
-		free(p);
+	a = calloc(1, sizeof(*a));
+	if (!a)
 		return -ENOMEM;
-	}
+	s = &a->s;
+	p = &a->p;
 	s->priv_ = p;
 	pi_buf_init(&p->text, 0);
 
@@ -360,17 +425,15 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 			   (unsigned)(key.p[3] - '0') <= 9) {
 			struct pi_stat_cpu *cpu;
 
-			if ((r = pi_grow(&s->cpus, &capcpus, s->ncpus + 1, sizeof(*s->cpus))) < 0 ||
-			    (r = pi_grow(&cpukeys, &capkeys, s->ncpus + 1, sizeof(*cpukeys))) < 0)
+			if ((r = pi_grow(&s->cpus, &capcpus, s->ncpus + 1, sizeof(*s->cpus))) < 0)
 				goto fail;
 			cpu = &s->cpus[s->ncpus];
 			memset(cpu, 0, sizeof(*cpu));
 			if ((r = parse_cpu_id(key, it.lineno, &cpu->cpu, reterr)) < 0 ||
 			    (r = parse_cpu(&c, it.lineno, key, false, cpu, reterr)) < 0)
 				goto fail;
-			if (s->ncpus && cpu->cpu <= cpukeys[s->ncpus - 1].id)
+			if (s->ncpus && cpu->cpu <= s->cpus[s->ncpus - 1].cpu)
 				cpus_sorted = false;
-			cpukeys[s->ncpus] = (struct cpu_key){cpu->cpu, it.lineno};
 			item.kind = IT_CPU;
 			item.idx = (uint32_t)s->ncpus++;
 		} else if (PI_SPAN_EQ(key, "intr")) {
@@ -428,7 +491,7 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 		}
 		p->items[p->nitems++] = item;
 	}
-	if (!cpus_sorted && (r = check_dup_cpus(s, cpukeys, reterr)) < 0)
+	if (!cpus_sorted && (r = check_dup_cpus(s, p, reterr)) < 0)
 		goto fail;
 	/* Every kernel prints the aggregate "cpu" line first: without it this is not /proc/stat
 	 * (another file put in its place), whatever else parsed. */
@@ -441,11 +504,9 @@ int pi_stat_parse(const char *buf, size_t len, struct pi_stat **ret, struct pi_p
 		r = p->text.err;
 		goto fail;
 	}
-	free(cpukeys);
 	*ret = s;
 	return 0;
 fail:
-	free(cpukeys);
 	pi_stat_free(s);
 	return r;
 }
