@@ -12,11 +12,16 @@
  * CAP_SYSLOG), but a few zero addresses are legitimate (x86-64 per-CPU symbols in 3.x/4.x).
  *
  * Speed: a 250k-line file must parse in a few milliseconds (bench/bench_kallsyms.c). One pass,
- * in place: names stay in the input buffer, their terminators ('\n', '\t', ']') overwritten
- * with NUL; the symbol array is sized from the mean length of the first lines instead of a
- * counting pass. The address is decoded 8 or 16 digits at once, and a name is scanned 32 bytes
- * at once with no data-dependent branch when shorter than that (most are), which also finds
- * the line end and yields the name hash the symbol index needs. */
+ * in place: each name is moved down to the front of the input buffer as its line is read,
+ * NUL-terminated, and the buffer is then shrunk to the names (on 6.x, a quarter of the file:
+ * the addresses, types and module names of every line are gone). A name that is the tail of
+ * the name before it shares its bytes: since 6.2 (CONFIG_FUNCTION_PADDING_ALIGNMENT) nearly
+ * every function "foo" follows its padding symbol "__pfx_foo", so half the names cost nothing.
+ * Module names are kept once each, after the symbol names. The symbol array is sized from the
+ * mean length of the first lines instead of a counting pass. The address is decoded 8 or 16 digits
+ * at once, and a name is scanned 32 bytes at once with no data-dependent branch when shorter than
+ * that (most are), which also finds the line end and yields the name hash the symbol index needs.
+ */
 #include "kallsyms.h"
 
 #include <errno.h>
@@ -214,6 +219,48 @@ static inline bool same_bytes(const char *a, const char *b, size_t len, const ch
 	return d == 0;
 }
 
+/* memcmp(a, b, len) == 0, for len >= 1; the last 8 bytes first (they differ unless a name is
+ * the tail of the one before it). */
+static inline bool is_tail(const char *a, const char *b, size_t len, const char *end)
+{
+	if (len >= 8 && load_le64(a + len - 8) != load_le64(b + len - 8))
+		return false;
+#if PI_KALLSYMS_SSE2
+	/* a + 32 <= b + 32 <= end: a lies before b in the same buffer. */
+	if (len <= 32 && end - b >= 32) {
+		__m128i x0 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)a),
+					    _mm_loadu_si128((const __m128i *)b));
+		__m128i x1 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(a + 16)),
+					    _mm_loadu_si128((const __m128i *)(b + 16)));
+		uint64_t eq = (uint32_t)_mm_movemask_epi8(x0) |
+			      (uint64_t)(uint32_t)_mm_movemask_epi8(x1) << 16;
+		uint64_t want = len == 32 ? 0xffffffffu : (1ull << len) - 1;
+
+		return (eq & want) == want;
+	}
+#endif
+	return memcmp(a, b, len) == 0;
+}
+
+/* memmove(dst, src, len) for dst < src, where the bytes [dst, next) may all be overwritten
+ * (next: the first byte still to be parsed). Most names are shorter than 32 bytes and most
+ * lines leave more than 32 bytes behind, so two 16-byte loads and stores usually do it. */
+static inline void move_name(char *dst, const char *src, size_t len, const char *next,
+			     const char *end)
+{
+#if PI_KALLSYMS_SSE2
+	if (len <= 32 && end - src >= 32 && next - dst >= 32) {
+		__m128i a = _mm_loadu_si128((const __m128i *)src);
+		__m128i b = _mm_loadu_si128((const __m128i *)(src + 16));
+
+		_mm_storeu_si128((__m128i *)dst, a);
+		_mm_storeu_si128((__m128i *)(dst + 16), b);
+		return;
+	}
+#endif
+	memmove(dst, src, len);
+}
+
 /* End of the word at p, like scan_word. */
 static inline const char *scan_plain(const char *p, const char *end, size_t max)
 {
@@ -316,8 +363,14 @@ struct modmap {
 	uint32_t *slot;
 	uint32_t *hash; /* per module index */
 	size_t mask;
-	size_t cap; /* modules[] and hash[] capacity */
+	size_t cap;  /* modules[] and hash[] capacity */
+	char *names; /* module names, NUL-terminated; modules[i].name_off indexes it while */
+	size_t nlen; /* parsing. names[0] is the kernel image's empty name. */
+	size_t ncap; /* bytes allocated, MODNAME_SLACK of them readable past nlen */
 };
+
+/* same_bytes() reads 32 bytes of a module name whatever its length. */
+#define MODNAME_SLACK 32
 
 static int modmap_grow(struct modmap *mm, struct pi_kallsyms *k)
 {
@@ -349,17 +402,17 @@ static int modmap_grow(struct modmap *mm, struct pi_kallsyms *k)
 	return 0;
 }
 
-/* Index of the module named [name, name + len) (its text at `off`), added if new. */
+/* Index of the module named [name, name + len), added (its name copied) if new. */
 static long modmap_get(struct modmap *mm, struct pi_kallsyms *k, const char *name, size_t len,
-		       uint32_t off, uint32_t h)
+		       uint32_t h)
 {
 	size_t s = h & mm->mask;
-	uint32_t i;
+	uint32_t i, off;
 	int r;
 
 	while ((i = mm->slot[s])) {
 		if (mm->hash[i] == h && k->modules[i].name_len == len &&
-		    memcmp(k->text + k->modules[i].name_off, name, len) == 0)
+		    memcmp(mm->names + k->modules[i].name_off, name, len) == 0)
 			return i;
 		s = (s + 1) & mm->mask;
 	}
@@ -368,8 +421,22 @@ static long modmap_get(struct modmap *mm, struct pi_kallsyms *k, const char *nam
 	if (k->nmodules == mm->cap) {
 		if ((r = modmap_grow(mm, k)) < 0)
 			return r;
-		return modmap_get(mm, k, name, len, off, h);
+		return modmap_get(mm, k, name, len, h);
 	}
+	if (mm->ncap - mm->nlen < len + 1 + MODNAME_SLACK) {
+		size_t ncap = (mm->nlen + len + 1) * 2 + MODNAME_SLACK;
+		char *nn = realloc(mm->names, ncap);
+
+		if (!nn)
+			return -ENOMEM;
+		memset(nn + mm->ncap, 0, ncap - mm->ncap);
+		mm->names = nn;
+		mm->ncap = ncap;
+	}
+	off = (uint32_t)mm->nlen;
+	memcpy(mm->names + off, name, len);
+	mm->names[off + len] = '\0';
+	mm->nlen += len + 1;
 	i = (uint32_t)k->nmodules++;
 	k->modules[i] = (struct pi_kmod){.name_off = off, .name_len = (uint16_t)len};
 	mm->hash[i] = h;
@@ -416,9 +483,10 @@ static const char *char_desc(const char *q, const char *end, char tmp[8])
 	return tmp;
 }
 
-/* Parse buf[0..len) in place into k (zeroed by the caller, k->text = buf). buf[len] must be
- * writable (the NUL after an unterminated last name). On failure k holds partial allocations
- * for pi_kallsyms_free. */
+/* Parse buf[0..len) in place into k (zeroed by the caller, k->text = buf): names are moved to
+ * the front of buf as they are read, then module names appended and the buffer shrunk (or
+ * grown: a file of module symbols with short names) to fit; k->text is updated. buf[len] must
+ * be writable. On failure k holds partial allocations for pi_kallsyms_free. */
 static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi_perr *e)
 {
 	const char *end = buf + len;
@@ -426,6 +494,9 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 	struct modmap mm = {0};
 	const char *prev_mod = NULL;
 	size_t prev_mlen = 0, nlines, n = 0;
+	size_t o = 0;			   /* names written to buf[0 .. o) */
+	size_t last_off = 0, last_len = 0; /* the name written last, */
+	const char *last_src = buf;	   /* and where its bytes are still intact */
 	unsigned w;
 	uint64_t any = 0;
 	long prev_m = 0;
@@ -454,7 +525,10 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 	mm.hash = malloc(mm.cap * sizeof(*mm.hash));
 	mm.slot = calloc(mm.cap * 2, sizeof(*mm.slot));
 	mm.mask = mm.cap * 2 - 1;
-	if (!k->syms || !k->modules || !mm.hash || !mm.slot) {
+	mm.ncap = 256 + MODNAME_SLACK;
+	mm.names = calloc(1, mm.ncap);
+	mm.nlen = 1;
+	if (!k->syms || !k->modules || !mm.hash || !mm.slot || !mm.names) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -552,8 +626,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 			if (mlen == prev_mlen && same_bytes(mod, prev_mod, mlen, end)) {
 				m = prev_m;
 			} else {
-				m = modmap_get(&mm, k, mod, mlen, (uint32_t)(mod - buf),
-					       pi_ksym_hash(mod, mlen));
+				m = modmap_get(&mm, k, mod, mlen, pi_ksym_hash(mod, mlen));
 				if (m < 0) {
 					r = m == -E2BIG ? pi_perr_set(e, -E2BIG, SRC, lineno,
 								      "more than %d modules",
@@ -562,16 +635,13 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 					goto out;
 				}
 				prev_m = m;
-				prev_mod = mod;
 				prev_mlen = mlen;
 			}
+			prev_mod = mm.names + k->modules[m].name_off; /* names may move */
 			k->modules[m].count++;
-			*(char *)q = '\0';
-			((char *)t)[-1] = '\0';
 			p = (char *)(t < end ? t + 1 : t);
 		} else if (q == end || *q == '\n') {
 			k->modules[0].count++;
-			*(char *)q = '\0'; /* q == end: buf[len], writable by contract */
 			p = (char *)(q < end ? q + 1 : q);
 		} else {
 			r = pi_perr_set(e, -EINVAL, SRC, lineno, "unexpected %s after the name",
@@ -580,10 +650,24 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		}
 		any |= a;
 		s->addr = a;
-		s->name_off = (uint32_t)(name - buf);
+		s->type = name[-2];
+		/* o <= name - buf: every line so far was longer than the name and NUL it left.
+		 * The tail check reads the previous name where it was read, not its fresh copy
+		 * (loads from just-stored bytes stall), unless the copy overwrote it. */
+		if (nlen <= last_len && is_tail(last_src + last_len - nlen, name, nlen, end)) {
+			s->name_off = (uint32_t)(last_off + last_len - nlen);
+		} else {
+			move_name(buf + o, name, nlen, p, end);
+			buf[o + nlen] = '\0'; /* o + nlen <= len: buf[len] is writable */
+			s->name_off = (uint32_t)o;
+			last_off = o;
+			last_len = nlen;
+			last_src =
+			    (size_t)(name - (buf + o)) > (nlen > 32 ? nlen : 32) ? name : buf + o;
+			o += nlen + 1;
+		}
 		s->name_len = (uint16_t)nlen;
 		s->module = (uint16_t)m;
-		s->type = name[-2];
 		s->name_hash = hfinal(h, nlen);
 		n++;
 		continue;
@@ -603,14 +687,26 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		if (ns)
 			k->syms = ns;
 	}
-	k->text_len = len;
+	{
+		/* Module names after the symbol names; modules[0] gets names[0], a NUL. */
+		char *nb = realloc(buf, o + mm.nlen);
+
+		if (!nb) {
+			r = -ENOMEM;
+			goto out;
+		}
+		memcpy(nb + o, mm.names, mm.nlen);
+		for (size_t i = 0; i < k->nmodules; i++)
+			k->modules[i].name_off += (uint32_t)o;
+		k->text = nb;
+		k->text_len = o + mm.nlen;
+	}
 	k->addresses_hidden = any == 0;
-	/* The kernel image's placeholder name: the NUL that ends the first symbol's name. */
-	k->modules[0].name_off = k->syms[0].name_off + k->syms[0].name_len;
 	r = 0;
 out:
 	free(mm.slot);
 	free(mm.hash);
+	free(mm.names);
 	return r;
 }
 

@@ -31,7 +31,8 @@ struct pi_kmod {
 struct pi_kallsyms {
 	size_t n;
 	struct pi_ksym *syms; /* file order */
-	char *text;	      /* owned storage holding every name */
+	char *text;	      /* owned storage holding every name, NUL-terminated: symbol names
+				 (one may be the tail of another), then module names */
 	size_t text_len;
 	unsigned addr_width;   /* printed hex digits: 16 on 64-bit, 8 on 32-bit */
 	bool addresses_hidden; /* every address is zero (kptr_restrict / no CAP_SYSLOG) */
@@ -55,8 +56,8 @@ static inline const char *pi_ksym_name(const struct pi_kallsyms *k, const struct
 /* Copies what it keeps from buf. */
 int pi_kallsyms_parse(const char *buf, size_t len, struct pi_kallsyms **ret,
 		      struct pi_perr *reterr);
-/* Same, but takes ownership of a malloc()ed buffer (freed on failure too) and keeps names in
- * place, avoiding a copy of a multi-megabyte input. */
+/* Same, but takes ownership of a malloc()ed buffer (freed on failure too) and keeps the names
+ * in it (compacted, then shrunk), avoiding a copy of a multi-megabyte input. */
 int pi_kallsyms_parse_owned(char *buf, size_t len, struct pi_kallsyms **ret,
 			    struct pi_perr *reterr);
 struct pi_kallsyms *pi_kallsyms_free(struct pi_kallsyms *k);

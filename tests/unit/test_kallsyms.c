@@ -234,7 +234,10 @@ static void test_all_fixtures(void **state)
 		assert_non_null(copy);
 		memcpy(copy, in, len);
 		assert_int_equal(pi_kallsyms_parse_owned(copy, len, &k2, &e), 0);
-		assert_ptr_equal(k2->text, copy);
+		/* copy is now k2->text (shrunk by realloc, so maybe moved). */
+		assert_int_equal(k2->text_len, k->text_len);
+		assert_memory_equal(k2->text, k->text, k->text_len);
+		assert_true(k2->text_len < len);
 		assert_int_equal(k2->n, k->n);
 		assert_int_equal(k2->nmodules, k->nmodules);
 		for (size_t i = 0; i < k->n; i++) {
@@ -654,6 +657,57 @@ static void test_name_lengths_and_hash(void **state)
 	}
 }
 
+static void test_compact_names(void **state)
+{
+	/* Names are moved to the front of the buffer; a name that is the tail of the one before
+	 * it shares its bytes; module names follow, once each. */
+	size_t len, i, shared = 0, pfx = 0;
+	char *in;
+	struct pi_kallsyms *k = fixture("local-6.18-x86_64", &in, &len);
+
+	/* Figures from a Python model of the rule over the same file: 122,067 names, 57,680
+	 * shared (57,650 of them "foo" after "__pfx_foo"), 1,823,533 bytes of symbol names,
+	 * then "\0" (the kernel image) and "__builtin__ftrace\0". The file has 5,410,983. */
+	assert_int_equal(len, 5410983);
+	assert_int_equal(k->text_len, 1823533 + 1 + 18);
+	assert_int_equal(k->modules[0].name_off, 1823533);
+	assert_int_equal(k->modules[1].name_off, 1823534);
+	assert_string_equal(k->text + k->modules[1].name_off, "__builtin__ftrace");
+	for (i = 1; i < k->n; i++) {
+		const struct pi_ksym *a = &k->syms[i - 1], *b = &k->syms[i];
+
+		assert_int_equal(strlen(name_of(k, i)), b->name_len);
+		if (b->name_off + b->name_len != a->name_off + a->name_len)
+			continue;
+		shared++;
+		if (a->name_len == b->name_len + 6 && !strncmp(name_of(k, i - 1), "__pfx_", 6))
+			pfx++;
+	}
+	assert_int_equal(shared, 57680);
+	assert_int_equal(pfx, 57650);
+	/* Line 60 "__pfx_asm_load_gs_index", line 61 "asm_load_gs_index". */
+	assert_string_equal(name_of(k, 59), "__pfx_asm_load_gs_index");
+	assert_int_equal(k->syms[60].name_off, k->syms[59].name_off + 6);
+	pi_kallsyms_free(k);
+	free(in);
+
+	/* By hand: a duplicate shares whole, a tail shares, a prefix or a longer name does not,
+	 * and sharing only looks one name back. */
+	k = parse_str("00000010 T __pfx_f\n00000020 T f\n00000030 t f\n00000040 t ff\n"
+		      "00000050 t f\n00000060 t __pfx_f\n00000070 t __pfx_\n00000080 t _f\n");
+	assert_int_equal(k->syms[1].name_off, k->syms[0].name_off + 6);
+	assert_int_equal(k->syms[2].name_off, k->syms[1].name_off);
+	assert_int_equal(k->syms[3].name_off, 8);  /* "__pfx_f\0" before it */
+	assert_int_equal(k->syms[4].name_off, 9);  /* the tail of "ff" */
+	assert_int_equal(k->syms[5].name_off, 11); /* longer than "ff": written */
+	assert_int_equal(k->syms[6].name_off, 19); /* "__pfx_" is a prefix, not a tail */
+	assert_int_equal(k->syms[7].name_off, 26);
+	assert_int_equal(k->text_len, 26 + 3 + 1);
+	assert_string_equal(name_of(k, 7), "_f");
+	assert_string_equal(k->text + k->modules[0].name_off, "");
+	pi_kallsyms_free(k);
+}
+
 static void test_modules(void **state)
 {
 	/* Pseudo-modules, a module seen again after another one, more than 16 modules (the
@@ -999,6 +1053,7 @@ int main(void)
 	    cmocka_unit_test(test_no_final_newline),
 	    cmocka_unit_test(test_names_and_types),
 	    cmocka_unit_test(test_name_lengths_and_hash),
+	    cmocka_unit_test(test_compact_names),
 	    cmocka_unit_test(test_modules),
 	    cmocka_unit_test(test_address_order_segments),
 	    cmocka_unit_test(test_large_unsorted),
