@@ -31,14 +31,16 @@ struct zrec {
 };
 
 struct zi_priv {
-	struct zrec *recs;
+	struct zrec *recs; /* nlines records, then the nlines counters of `stats` (one block) */
 	size_t nrecs;
 	/* Raw line texts back to back from the start, counter names (NUL-terminated) from the
 	 * end downwards. Sized len + 1: every line stores at most its length + 1 bytes. */
 	char *pool;
 	size_t raw_len;
 	bool final_nl; /* the last line ended with '\n' (kernel output always does) */
-	/* Backing arrays; each zone's slice is contiguous and in zone order. */
+	/* Backing arrays; each zone's slice is contiguous and in zone order. Counters take at
+	 * most one line each: zone counters fill the recs block's nlines slots upwards,
+	 * per-node ones downwards from the end (reversed into file order when done). */
 	struct pi_zi_kv *stats, *node_stats;
 	struct pi_zi_pageset *pagesets;
 	int64_t *prot;
@@ -84,18 +86,21 @@ static const struct key keys[] = {
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
+/* Every key starts with a lowercase letter; at most 32 keys (struct zp.first). */
+_Static_assert(NKEYS <= 32, "zoneinfo keys must fit a 32-bit mask");
 
 struct zp {
 	struct pi_zoneinfo *zi;
 	struct zi_priv *pv;
 	struct pi_perr *e;
 	unsigned lineno;
-	size_t cap_zones, cap_stats, cap_nstats, cap_ps, cap_prot;
+	size_t cap_zones, cap_ps, cap_prot, nlines;
 	size_t nstats, nnstats, nps, nprot; /* totals over all zones */
 	size_t name_bot;		    /* names occupy pool[name_bot, len + 1) */
 	bool in_node_stats;		    /* between "per-node stats" and "pages free" */
 	bool have_ps;			    /* the current zone has a "cpu:" record */
 	bool have_prot;			    /* the current zone has a protection line */
+	uint32_t first[26];		    /* 'a' + i -> bit ki set when keys[ki] starts with it */
 	uint32_t *hash;			    /* (node, zone) -> zone index + 1, open addressing */
 	size_t hcap;
 };
@@ -110,8 +115,6 @@ struct pi_zoneinfo *pi_zoneinfo_free(struct pi_zoneinfo *zi)
 	if (pv) {
 		free(pv->recs);
 		free(pv->pool);
-		free(pv->stats);
-		free(pv->node_stats);
 		free(pv->pagesets);
 		free(pv->prot);
 		free(pv);
@@ -259,6 +262,28 @@ static int parse_header(struct zp *p, struct pi_span line)
 	return 0;
 }
 
+/* The first byte at or after p that is not printable ASCII ('!'..'~'), or end. */
+static const char *printable_end(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* 8 bytes a step: flag bytes below 0x21 (borrow) or above 0x7e (carry into the high bit,
+	 * or the high bit already set); false flags only follow a true one. */
+	while (end - p >= 8) {
+		uint64_t x, f;
+
+		memcpy(&x, p, sizeof(x));
+		f = (((x - 0x2121212121212121u) & ~x) | ((x + 0x0101010101010101u) | x)) &
+		    0x8080808080808080u;
+		if (f)
+			return p + (__builtin_ctzll(f) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < end && *p >= '!' && *p <= '~')
+		p++;
+	return p;
+}
+
 /* "%-12s %lu" at indent 4 (< 4.8) or 6 (4.8+). Returns 1 when the line is not of that shape,
  * 0 when it was taken, or a negative errno. */
 static int try_counter(struct zp *p, struct pi_cur c, size_t indent)
@@ -271,30 +296,30 @@ static int try_counter(struct zp *p, struct pi_cur c, size_t indent)
 	size_t gap;
 	int r;
 
-	while (c.p < c.end && *c.p >= '!' && *c.p <= '~')
-		c.p++;
+	c.p = printable_end(c.p, c.end);
 	name = (struct pi_span){s, (size_t)(c.p - s)};
 	if (name.len == 0 || name.p[name.len - 1] == ':')
 		return 1;
 	gap = pi_cur_skip(&c, ' ');
 	if (gap == 0)
 		return 1;
-	for (q = c.p; q < c.end && (unsigned)(*q - '0') <= 9; q++)
-		;
-	if (q == c.p || q != c.end)
+	q = c.p;
+	if ((r = pi_cur_u64(&c, &v)) == -EINVAL || (r == 0 && !pi_cur_eof(&c)))
 		return 1;
-	if ((r = pi_cur_u64(&c, &v)) < 0)
+	if (r < 0) {
+		/* Too long for 64 bits: an overflow only if the rest is all digits. */
+		while (q < c.end && (unsigned)(*q - '0') <= 9)
+			q++;
+		if (q != c.end)
+			return 1;
 		return pi_perr_set(p->e, r, SRC, p->lineno, "counter \"%.*s\" overflows 64 bits",
 				   (int)(name.len > 40 ? 40 : name.len), name.p);
+	}
+	/* Zone and per-node counters together take at most one slot per line. */
 	if (p->in_node_stats) {
-		if ((r = pi_grow(&p->pv->node_stats, &p->cap_nstats, p->nnstats + 1, sizeof(*kv))) <
-		    0)
-			return r;
-		kv = &p->pv->node_stats[p->nnstats++];
+		kv = &p->pv->stats[p->nlines - 1 - p->nnstats++];
 		z->nnode_stats++;
 	} else {
-		if ((r = pi_grow(&p->pv->stats, &p->cap_stats, p->nstats + 1, sizeof(*kv))) < 0)
-			return r;
 		kv = &p->pv->stats[p->nstats++];
 		z->nstats++;
 	}
@@ -446,7 +471,7 @@ static int parse_line(struct zp *p, struct pi_span line)
 
 	if (line.len == 0)
 		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno, "empty line");
-	if (pi_cur_lit(&c, "Node "))
+	if (line.p[0] == 'N' && pi_cur_lit(&c, "Node "))
 		return parse_header(p, line);
 	indent = pi_cur_skip(&c, ' ');
 	if (indent > UINT16_MAX)
@@ -463,7 +488,10 @@ static int parse_line(struct zp *p, struct pi_span line)
 	}
 	if ((indent == 4 || indent == 6) && (r = try_counter(p, c, indent)) <= 0)
 		return r;
-	for (unsigned ki = 0; ki < NKEYS; ki++) {
+	/* Only the keys that start with this line's first letter, in table order. */
+	for (uint32_t m = left && (unsigned)(c.p[0] - 'a') < 26 ? p->first[c.p[0] - 'a'] : 0; m;
+	     m &= m - 1) {
+		unsigned ki = (unsigned)__builtin_ctz(m);
 		const struct key *k = &keys[ki];
 
 		if (left < k->len || memcmp(c.p, k->s, k->len) != 0 ||
@@ -503,7 +531,6 @@ int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret, str
 	struct pi_span line;
 	size_t nlines = 0;
 	bool nl = true;
-	const char *q, *end = buf + len;
 	int r;
 
 	if (len == 0)
@@ -512,10 +539,10 @@ int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret, str
 		return pi_perr_set(reterr, -E2BIG, SRC, 0, "file larger than 4 GiB");
 	if (len < 5 || memcmp(buf, "Node ", 5) != 0)
 		return pi_perr_set(reterr, -EINVAL, SRC, 1, "expected \"Node \" at the start");
-	for (q = buf; q < end && (q = memchr(q, '\n', (size_t)(end - q))); q++)
-		nlines++;
-	nlines += buf[len - 1] != '\n';
+	nlines = pi_count_byte(buf, len, '\n') + (buf[len - 1] != '\n');
 
+	for (unsigned ki = 0; ki < NKEYS; ki++)
+		p.first[keys[ki].s[0] - 'a'] |= 1u << ki;
 	p.zi = calloc(1, sizeof(*p.zi));
 	if (!p.zi)
 		return -ENOMEM;
@@ -525,12 +552,18 @@ int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret, str
 		return -ENOMEM;
 	}
 	p.zi->priv_ = p.pv;
-	p.pv->recs = malloc(nlines * sizeof(*p.pv->recs));
+	if (nlines > SIZE_MAX / (sizeof(*p.pv->recs) + sizeof(*p.pv->stats))) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	p.pv->recs = malloc(nlines * (sizeof(*p.pv->recs) + sizeof(*p.pv->stats)));
+	p.nlines = nlines;
 	p.pv->pool = malloc(len + 1);
 	if (!p.pv->recs || !p.pv->pool) {
 		r = -ENOMEM;
 		goto fail;
 	}
+	p.pv->stats = (struct pi_zi_kv *)(void *)(p.pv->recs + nlines);
 	p.name_bot = len + 1;
 
 	pi_lines_init(&it, buf, len);
@@ -540,6 +573,13 @@ int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret, str
 			goto fail;
 	}
 	p.pv->final_nl = nl;
+	p.pv->node_stats = p.pv->stats + (nlines - p.nnstats);
+	for (size_t i = 0; i < p.nnstats / 2; i++) {
+		struct pi_zi_kv t = p.pv->node_stats[i];
+
+		p.pv->node_stats[i] = p.pv->node_stats[p.nnstats - 1 - i];
+		p.pv->node_stats[p.nnstats - 1 - i] = t;
+	}
 	link_zones(p.zi);
 	free(p.hash);
 	*ret = p.zi;
