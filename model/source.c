@@ -43,6 +43,9 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+_Static_assert(sizeof(struct pi_srcdata) % _Alignof(struct pi_buddy_derived) == 0,
+	       "buddy_derived follows struct pi_srcdata in one block");
+
 static void srcdata_clear(struct pi_srcdata *d)
 {
 	switch (d->src) {
@@ -71,78 +74,77 @@ static void srcdata_clear(struct pi_srcdata *d)
 	default:
 		break;
 	}
-	free(d->buddy_derived);
-}
-
-static int derive_buddy(struct pi_srcdata *d)
-{
-	const struct pi_buddyinfo *b = d->u.buddy;
-
-	d->buddy_derived = calloc(b->nzones ? b->nzones : 1, sizeof(*d->buddy_derived));
-	if (!d->buddy_derived)
-		return -ENOMEM;
-	for (size_t i = 0; i < b->nzones; i++)
-		pi_buddy_derive(b->zones[i].free, b->norders, &d->buddy_derived[i]);
-	return 0;
+	/* buddy_derived lives in d's own block (pi_srcdata_parse). */
 }
 
 int pi_srcdata_parse(enum pi_src src, char *buf, size_t len, double sampled_at,
 		     struct pi_srcdata **ret, struct pi_perr *reterr)
 {
-	struct pi_srcdata *d = calloc(1, sizeof(*d));
+	/* Parsed into a local first, so that d and what is derived from the data (one struct
+	 * per buddyinfo zone) are one allocation: for the small files the allocations cost
+	 * more than the parsing. */
+	struct pi_srcdata t = {.src = src, .sampled_at = sampled_at, .raw_len = len}, *d;
 	uint64_t t0 = now_ns();
+	size_t nderived = 0;
 	int r;
 
-	if (!d) {
-		free(buf);
-		return -ENOMEM;
-	}
-	d->src = src;
-	d->sampled_at = sampled_at;
-	d->raw_len = len;
 	switch (src) {
 	case PI_SRC_STAT:
-		r = pi_stat_parse(buf, len, &d->u.stat, reterr);
+		r = pi_stat_parse(buf, len, &t.u.stat, reterr);
 		break;
 	case PI_SRC_BUDDYINFO:
-		r = pi_buddyinfo_parse(buf, len, &d->u.buddy, reterr);
+		r = pi_buddyinfo_parse(buf, len, &t.u.buddy, reterr);
 		if (r == 0)
-			r = derive_buddy(d);
+			nderived = t.u.buddy->nzones;
 		break;
 	case PI_SRC_PAGETYPEINFO:
-		r = pi_pagetypeinfo_parse(buf, len, &d->u.pagetype, reterr);
+		r = pi_pagetypeinfo_parse(buf, len, &t.u.pagetype, reterr);
 		break;
 	case PI_SRC_ZONEINFO:
-		r = pi_zoneinfo_parse(buf, len, &d->u.zoneinfo, reterr);
+		r = pi_zoneinfo_parse(buf, len, &t.u.zoneinfo, reterr);
 		break;
 	case PI_SRC_IOMEM:
-		r = pi_iomem_parse(buf, len, &d->u.iomem, reterr);
+		r = pi_iomem_parse(buf, len, &t.u.iomem, reterr);
 		break;
 	case PI_SRC_KALLSYMS:
-		r = pi_kallsyms_parse_owned(buf, len, &d->u.kallsyms, reterr);
+		r = pi_kallsyms_parse_owned(buf, len, &t.u.kallsyms, reterr);
 		buf = NULL; /* owned by the parser now, freed by it on failure */
 		if (r == 0)
-			r = pi_ksymidx_new(d->u.kallsyms, &d->ksymidx);
+			r = pi_ksymidx_new(t.u.kallsyms, &t.ksymidx);
 		break;
 	case PI_SRC_SCHEDSTAT:
-		r = pi_schedstat_parse(buf, len, &d->u.schedstat, reterr);
+		r = pi_schedstat_parse(buf, len, &t.u.schedstat, reterr);
 		break;
 	case PI_SRC_LOADAVG:
-		r = pi_loadavg_parse(buf, len, &d->u.loadavg, reterr);
+		r = pi_loadavg_parse(buf, len, &t.u.loadavg, reterr);
 		break;
 	case PI_SRC_PRESSURE_CPU:
 	case PI_SRC_PRESSURE_MEMORY:
 	case PI_SRC_PRESSURE_IO:
-		r = pi_pressure_parse(buf, len, pi_src_names[src], &d->u.pressure, reterr);
+		r = pi_pressure_parse(buf, len, pi_src_names[src], &t.u.pressure, reterr);
 		break;
 	default:
 		r = -EINVAL;
 	}
 	free(buf);
 	if (r < 0) {
-		srcdata_clear(d);
-		free(d);
+		srcdata_clear(&t);
 		return r;
+	}
+	/* buddyinfo: at least one zone (an empty file is -ENODATA); never more than the input
+	 * has lines. */
+	d = malloc(sizeof(*d) + nderived * sizeof(*d->buddy_derived));
+	if (!d) {
+		srcdata_clear(&t);
+		return -ENOMEM;
+	}
+	memcpy(d, &t, sizeof(*d));
+	if (src == PI_SRC_BUDDYINFO) {
+		const struct pi_buddyinfo *b = d->u.buddy;
+
+		d->buddy_derived = (struct pi_buddy_derived *)(void *)(d + 1);
+		for (size_t i = 0; i < b->nzones; i++)
+			pi_buddy_derive(b->zones[i].free, b->norders, &d->buddy_derived[i]);
 	}
 	d->parse_ns = now_ns() - t0;
 	atomic_init(&d->refcnt, 1);

@@ -11,11 +11,7 @@
 
 struct pi_buddyinfo *pi_buddyinfo_free(struct pi_buddyinfo *b)
 {
-	if (!b)
-		return NULL;
-	free(b->counts);
-	free(b->zones);
-	free(b);
+	free(b); /* zones and counts are in the same block */
 	return NULL;
 }
 
@@ -75,58 +71,57 @@ int pi_buddyinfo_parse(const char *buf, size_t len, struct pi_buddyinfo **ret,
 	struct pi_lines it;
 	struct pi_span line;
 	uint64_t tmp[PI_MAX_ORDERS];
-	size_t nlines = 0, i;
+	size_t nlines;
 	int r;
 
-	/* Count lines first so that every allocation is sized once, from the input. */
-	for (i = 0; i < len; i++)
-		nlines += buf[i] == '\n';
-	nlines += len && buf[len - 1] != '\n';
+	/* Count lines first so that everything is allocated once, from the input, when the
+	 * first line has told the number of orders. */
+	nlines = pi_count_byte(buf, len, '\n') + (len && buf[len - 1] != '\n');
 	if (nlines == 0)
 		return pi_perr_set(reterr, -ENODATA, SRC, 0, "empty file");
-
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return -ENOMEM;
-	b->zones = calloc(nlines, sizeof(*b->zones));
-	if (!b->zones) {
-		r = -ENOMEM;
-		goto fail;
-	}
 
 	pi_lines_init(&it, buf, len);
 	while (pi_lines_next(&it, &line, NULL)) {
 		struct pi_cur c = pi_cur_of(line);
-		struct pi_buddy_zone *z = &b->zones[b->nzones];
+		struct pi_buddy_zone z;
 
 		if (line.len == 0) {
 			r = pi_perr_set(reterr, -EINVAL, SRC, it.lineno, "empty line");
 			goto fail;
 		}
-		if ((r = parse_head(&c, it.lineno, z, reterr)) < 0)
+		if ((r = parse_head(&c, it.lineno, &z, reterr)) < 0)
 			goto fail;
 		if ((r = parse_counts(&c, it.lineno, tmp, reterr)) < 0)
 			goto fail;
-		if (b->nzones == 0) {
+		if (!b) {
+			/* One block: the struct, nlines zones, nlines * norders counts. */
+			size_t zsz = nlines * sizeof(*b->zones), csz;
+
+			if (nlines > SIZE_MAX / sizeof(*b->zones) ||
+			    nlines > SIZE_MAX / ((size_t)r * sizeof(*b->counts)) ||
+			    (csz = nlines * (size_t)r * sizeof(*b->counts)) >
+				SIZE_MAX - sizeof(*b) - zsz)
+				return -ENOMEM;
+			b = malloc(sizeof(*b) + zsz + csz);
+			if (!b)
+				return -ENOMEM;
 			b->norders = (unsigned)r;
-			b->counts = calloc(nlines, b->norders * sizeof(*b->counts));
-			if (!b->counts) {
-				r = -ENOMEM;
-				goto fail;
-			}
+			b->nzones = 0;
+			b->zones = (struct pi_buddy_zone *)(void *)(b + 1);
+			b->counts = (uint64_t *)(void *)(b->zones + nlines);
 		} else if ((unsigned)r != b->norders) {
 			r = pi_perr_set(reterr, -EINVAL, SRC, it.lineno,
 					"%d orders, but line 1 has %u", r, b->norders);
 			goto fail;
 		}
-		z->free = b->counts + b->nzones * b->norders;
-		memcpy(z->free, tmp, b->norders * sizeof(*tmp));
-		b->nzones++;
+		z.free = b->counts + b->nzones * b->norders;
+		memcpy(z.free, tmp, b->norders * sizeof(*tmp));
+		b->zones[b->nzones++] = z;
 	}
 	*ret = b;
 	return 0;
 fail:
-	pi_buddyinfo_free(b);
+	free(b);
 	return r;
 }
 

@@ -23,7 +23,8 @@ struct pi_buddyinfo {
 	uint64_t *counts; /* nzones * norders; zones[i].free points into it */
 };
 
-/* Parse the whole file. On success *ret owns everything (free with pi_buddyinfo_free).
+/* Parse the whole file. On success *ret owns everything, in one block (free with
+ * pi_buddyinfo_free; zones and counts are not separate allocations).
  * Errors: -ENODATA (no line), -EINVAL (malformed; *reterr says where), -ERANGE, -ENOMEM. */
 int pi_buddyinfo_parse(const char *buf, size_t len, struct pi_buddyinfo **ret,
 		       struct pi_perr *reterr);
