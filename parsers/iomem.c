@@ -19,11 +19,7 @@ uint64_t pi_iomem_size(const struct pi_iomem_res *r)
 
 struct pi_iomem *pi_iomem_free(struct pi_iomem *m)
 {
-	if (!m)
-		return NULL;
-	free(m->priv_);
-	free(m->res);
-	free(m);
+	free(m); /* res and the names are in the same block (pi_iomem_parse) */
 	return NULL;
 }
 
@@ -136,31 +132,27 @@ int pi_iomem_parse(const char *buf, size_t len, struct pi_iomem **ret, struct pi
 	struct pi_iomem *m = NULL;
 	struct pi_lines it;
 	struct pi_span line;
-	const char *p, *q, *end;
-	size_t nlines = 0, cap;
+	size_t nlines, cap;
 	char *arena;
 	bool all4 = true, hidden = true;
 	int r, prev = -1;
 
 	if (len == 0)
 		return pi_perr_set(reterr, -ENODATA, SRC, 0, "empty file");
-	end = buf + len;
-	for (p = buf; (q = memchr(p, '\n', (size_t)(end - p))); p = q + 1)
-		nlines++;
-	nlines += p < end;
+	nlines = pi_count_byte(buf, len, '\n') + (buf[len - 1] != '\n');
 	cap = len / MIN_LINE + 1;
 	if (cap > nlines)
 		cap = nlines;
 
-	m = calloc(1, sizeof(*m));
+	/* One block: the struct, cap resources, then the names (at most len bytes). */
+	if (cap > (SIZE_MAX - sizeof(*m) - len) / sizeof(*m->res))
+		return -ENOMEM;
+	m = malloc(sizeof(*m) + cap * sizeof(*m->res) + len);
 	if (!m)
 		return -ENOMEM;
-	m->res = calloc(cap, sizeof(*m->res));
-	m->priv_ = arena = malloc(len);
-	if (!m->res || !arena) {
-		r = -ENOMEM;
-		goto fail;
-	}
+	*m = (struct pi_iomem){0};
+	m->res = (struct pi_iomem_res *)(void *)(m + 1);
+	m->priv_ = arena = (char *)(m->res + cap);
 
 	pi_lines_init(&it, buf, len);
 	while (pi_lines_next(&it, &line, NULL)) {
