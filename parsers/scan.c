@@ -40,16 +40,6 @@ size_t pi_cur_skip_ws(struct pi_cur *c)
 	return (size_t)(c->p - s);
 }
 
-bool pi_cur_lit(struct pi_cur *c, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (pi_cur_left(c) < n || memcmp(c->p, lit, n) != 0)
-		return false;
-	c->p += n;
-	return true;
-}
-
 bool pi_cur_word(struct pi_cur *c, size_t max, struct pi_span *ret)
 {
 	const char *q = c->p;
@@ -92,22 +82,6 @@ int pi_cur_u64_slow_(struct pi_cur *c, uint64_t *ret)
 	return 0;
 }
 
-int pi_cur_i64(struct pi_cur *c, int64_t *ret)
-{
-	struct pi_cur t = *c;
-	bool neg = pi_cur_chr(&t, '-');
-	uint64_t u;
-	int r = pi_cur_u64(&t, &u);
-
-	if (r < 0)
-		return r;
-	if (neg ? u > (uint64_t)INT64_MAX + 1 : u > (uint64_t)INT64_MAX)
-		return -ERANGE;
-	*ret = neg ? (int64_t)(0 - u) : (int64_t)u;
-	*c = t;
-	return 0;
-}
-
 /* Hex digit value + 1, 0 for any other byte: one load a byte instead of three range tests
  * (iomem and kallsyms addresses are 8 to 16 digits each). */
 static const unsigned char hexval1[256] = {
@@ -133,46 +107,6 @@ int pi_cur_hex(struct pi_cur *c, uint64_t *ret, unsigned *ret_ndigits)
 	if (ret_ndigits)
 		*ret_ndigits = (unsigned)(q - c->p);
 	c->p = q;
-	*ret = v;
-	return 0;
-}
-
-int pi_cur_fixed(struct pi_cur *c, unsigned frac, uint64_t *ret)
-{
-	struct pi_cur t = *c;
-	uint64_t ip, scale = 1, fp = 0;
-	unsigned i;
-	int r;
-
-	if ((r = pi_cur_u64(&t, &ip)) < 0)
-		return r;
-	if (!pi_cur_chr(&t, '.'))
-		return -EINVAL;
-	for (i = 0; i < frac; i++) {
-		if (t.p >= t.end || (unsigned)(*t.p - '0') > 9)
-			return -EINVAL;
-		fp = fp * 10 + (uint64_t)(*t.p++ - '0');
-		scale *= 10;
-	}
-	if (ip > (UINT64_MAX - fp) / scale)
-		return -ERANGE;
-	*ret = ip * scale + fp;
-	*c = t;
-	return 0;
-}
-
-int pi_cur_fixed_strict(struct pi_cur *c, unsigned frac, uint64_t *ret)
-{
-	const char *s = c->p;
-	uint64_t v;
-	int r = pi_cur_fixed(c, frac, &v);
-
-	if (r < 0)
-		return r;
-	if (s[0] == '0' && s[1] != '.') {
-		c->p = s;
-		return -EDOM;
-	}
 	*ret = v;
 	return 0;
 }

@@ -71,8 +71,17 @@ static inline size_t pi_cur_skip(struct pi_cur *c, char ch)
 }
 /* Skip spaces and tabs; returns how many were skipped. */
 size_t pi_cur_skip_ws(struct pi_cur *c);
-/* Consume the literal if the input starts with it. */
-bool pi_cur_lit(struct pi_cur *c, const char *lit);
+/* Consume the literal if the input starts with it. Inline: with a literal argument the
+ * length and the comparison fold into a few instructions. */
+static inline bool pi_cur_lit(struct pi_cur *c, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (pi_cur_left(c) < n || memcmp(c->p, lit, n) != 0)
+		return false;
+	c->p += n;
+	return true;
+}
 /* Consume one byte if it equals ch. */
 static inline bool pi_cur_chr(struct pi_cur *c, char ch)
 {
@@ -94,6 +103,12 @@ static inline int pi_cur_u64(struct pi_cur *c, uint64_t *ret)
 	const char *q = c->p, *lim = c->end - c->p > 19 ? c->p + 19 : c->end;
 	uint64_t v = 0;
 
+	/* One digit (the many zeros of procfs) before anything wider. */
+	if (c->end - q >= 2 && (unsigned)(q[0] - '0') <= 9 && (unsigned)(q[1] - '0') > 9) {
+		c->p = q + 1;
+		*ret = (uint64_t)(q[0] - '0');
+		return 0;
+	}
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* With 8 bytes readable, numbers of 1..7 digits (most of procfs) are converted 8 bytes
 	 * at a time: a byte is a digit iff its high nibble is 3 and adding 6 keeps it 3. A carry
@@ -137,13 +152,50 @@ static inline int pi_cur_u64(struct pi_cur *c, uint64_t *ret)
 	return 0;
 }
 /* Optional '-' then digits. */
-int pi_cur_i64(struct pi_cur *c, int64_t *ret);
+static inline int pi_cur_i64(struct pi_cur *c, int64_t *ret)
+{
+	struct pi_cur t = *c;
+	bool neg = pi_cur_chr(&t, '-');
+	uint64_t u;
+	int r = pi_cur_u64(&t, &u);
+
+	if (r < 0)
+		return r;
+	if (neg ? u > (uint64_t)INT64_MAX + 1 : u > (uint64_t)INT64_MAX)
+		return -ERANGE;
+	*ret = neg ? (int64_t)(0 - u) : (int64_t)u;
+	*c = t;
+	return 0;
+}
 /* Lowercase or uppercase hex digits (no 0x prefix), at most 16 significant... any number
  * of leading zeros is accepted; -ERANGE past 64 bits. *ret_ndigits (optional) = digits read. */
 int pi_cur_hex(struct pi_cur *c, uint64_t *ret, unsigned *ret_ndigits);
 /* A fixed-point decimal "I.FF" with exactly `frac` fraction digits (as "%lu.%02lu"),
  * returned scaled: "0.08" with frac 2 -> 8. */
-int pi_cur_fixed(struct pi_cur *c, unsigned frac, uint64_t *ret);
+static inline int pi_cur_fixed(struct pi_cur *c, unsigned frac, uint64_t *ret)
+{
+	struct pi_cur t = *c;
+	uint64_t ip, scale = 1, fp = 0;
+	unsigned i;
+	int r;
+
+	if ((r = pi_cur_u64(&t, &ip)) < 0)
+		return r;
+	if (!pi_cur_chr(&t, '.'))
+		return -EINVAL;
+	for (i = 0; i < frac; i++) {
+		if (t.p >= t.end || (unsigned)(*t.p - '0') > 9)
+			return -EINVAL;
+		fp = fp * 10 + (uint64_t)(*t.p++ - '0');
+		scale *= 10;
+	}
+	/* ip * scale + fp <= UINT64_MAX, without a division */
+	if (__builtin_mul_overflow(ip, scale, &ip) || __builtin_add_overflow(ip, fp, &ip))
+		return -ERANGE;
+	*ret = ip;
+	*c = t;
+	return 0;
+}
 
 /* The same, but only the form printf prints ("%lu", "%lu.%02lu"): -EDOM for a redundant
  * leading zero ("007", "01.50"). Strict parsing is what lets renderers reproduce the input. */
@@ -163,7 +215,21 @@ static inline int pi_cur_u64_strict(struct pi_cur *c, uint64_t *ret)
 	return 0;
 }
 
-int pi_cur_fixed_strict(struct pi_cur *c, unsigned frac, uint64_t *ret);
+static inline int pi_cur_fixed_strict(struct pi_cur *c, unsigned frac, uint64_t *ret)
+{
+	const char *s = c->p;
+	uint64_t v;
+	int r = pi_cur_fixed(c, frac, &v);
+
+	if (r < 0)
+		return r;
+	if (s[0] == '0' && s[1] != '.') {
+		c->p = s;
+		return -EDOM;
+	}
+	*ret = v;
+	return 0;
+}
 
 /* How many bytes of [p, p + n) equal ch (16 bytes a step: a /proc/stat "intr" line can be
  * 100 KB+ of " 0"). */
