@@ -145,19 +145,21 @@ static int run_once(struct pi_sampler *sampler, struct pi_options *o)
 {
 	struct pi_snapshot *snap = pi_sampler_sample(sampler, true);
 	struct pi_pages *pages;
+	struct pi_blob *doc = NULL;
 	int r = 0;
 
 	if (!snap)
 		return 1;
 	pages = pi_pages_new_opts(snap, NULL, &o->metrics);
-	if (!pages || !pages->page[PI_PAGE_SNAPSHOT] ||
-	    pages->page[PI_PAGE_SNAPSHOT]->status != 200) {
+	if (pages)
+		doc = pi_pages_page(pages, PI_PAGE_SNAPSHOT);
+	if (!doc || doc->status != 200) {
 		r = 1;
 	} else {
-		fwrite(pages->page[PI_PAGE_SNAPSHOT]->data, 1, pages->page[PI_PAGE_SNAPSHOT]->len,
-		       stdout);
+		fwrite(doc->data, 1, doc->len, stdout);
 		fputc('\n', stdout);
 	}
+	pi_blob_unref(doc);
 	if (pi_sampler_good_sources(sampler) == 0) {
 		pi_log(PI_LOG_ERR, "no source could be read under %s", o->sampler.root);
 		r = 1;

@@ -123,8 +123,8 @@ static bool same_source(const struct pi_snapshot *a, const struct pi_snapshot *b
 	       strcmp(a->status[src].error, b->status[src].error) == 0;
 }
 
-struct pi_pages *pi_pages_new_opts(struct pi_snapshot *snap, struct pi_pages *prev,
-				   const struct pi_metrics_opts *metrics_opts)
+/* p->page[i], rendered if missing; the caller holds p->lock. */
+static struct pi_blob *page_locked(struct pi_pages *p, enum pi_page i)
 {
 	static const struct {
 		cJSON *(*build)(const struct pi_snapshot *);
@@ -139,6 +139,40 @@ struct pi_pages *pi_pages_new_opts(struct pi_snapshot *snap, struct pi_pages *pr
 	    [PI_PAGE_KALLSYMS] = {pi_doc_kallsyms, PI_SRC_KALLSYMS},
 	    [PI_PAGE_SNAPSHOT] = {pi_doc_snapshot, PI_SRC_STAT},
 	};
+	struct pi_blob *b = atomic_load_explicit(&p->page[i], memory_order_relaxed);
+	cJSON *doc;
+
+	if (b)
+		return b;
+	if (i == PI_PAGE_SNAPSHOT) {
+		/* The snapshot embeds the kallsyms summary: shared with its own page. */
+		struct pi_blob *k = page_locked(p, PI_PAGE_KALLSYMS);
+
+		doc = pi_doc_snapshot_with(p->snap, k && k->status == 200 ? k->data : NULL);
+	} else {
+		doc = builders[i].build(p->snap);
+	}
+	b = doc ? pi_blob_json(doc, 200) : unavailable(p->snap, builders[i].src);
+	atomic_store_explicit(&p->page[i], b, memory_order_release);
+	return b;
+}
+
+struct pi_blob *pi_pages_page(struct pi_pages *p, enum pi_page i)
+{
+	/* Once rendered, a page never changes: no lock on the fast path. */
+	struct pi_blob *b = atomic_load_explicit(&p->page[i], memory_order_acquire);
+
+	if (b)
+		return pi_blob_ref(b);
+	pthread_mutex_lock(&p->lock);
+	b = pi_blob_ref(page_locked(p, i));
+	pthread_mutex_unlock(&p->lock);
+	return b;
+}
+
+struct pi_pages *pi_pages_new_opts(struct pi_snapshot *snap, struct pi_pages *prev,
+				   const struct pi_metrics_opts *metrics_opts)
+{
 	struct pi_pages *p = calloc(1, sizeof(*p));
 
 	if (!p)
@@ -146,30 +180,20 @@ struct pi_pages *pi_pages_new_opts(struct pi_snapshot *snap, struct pi_pages *pr
 	atomic_init(&p->refcnt, 1);
 	pthread_mutex_init(&p->lock, NULL);
 	p->snap = pi_snapshot_ref(snap);
-	for (int i = 0; i < PI_PAGE_COUNT; i++) {
-		cJSON *doc;
-
-		/* The kallsyms summary walks every symbol (half the daemon's CPU when rebuilt each
-		 * sample): carried over while kallsyms is neither re-read nor its status changed.
-		 */
-		if (i == PI_PAGE_KALLSYMS && prev && prev->page[i] &&
-		    same_source(prev->snap, snap, PI_SRC_KALLSYMS)) {
-			p->page[i] = pi_blob_ref(prev->page[i]);
-			continue;
-		}
-		if (i == PI_PAGE_SNAPSHOT)
-			doc = pi_doc_snapshot_with(snap,
-						   p->page[PI_PAGE_KALLSYMS] &&
-							   p->page[PI_PAGE_KALLSYMS]->status == 200
-						       ? p->page[PI_PAGE_KALLSYMS]->data
-						       : NULL);
-		else
-			doc = builders[i].build(snap);
-		p->page[i] = doc ? pi_blob_json(doc, 200) : unavailable(snap, builders[i].src);
-	}
+	for (int i = 0; i < PI_PAGE_COUNT; i++)
+		atomic_init(&p->page[i], NULL);
+	for (int f = 0; f < 2; f++)
+		for (int gz = 0; gz < 2; gz++)
+			atomic_init(&p->metrics[f][gz], NULL);
 	p->metrics_opts = metrics_opts;
 	if (prev) {
 		pthread_mutex_lock(&prev->lock);
+		/* The kallsyms summary walks every symbol (half the daemon's CPU when rebuilt each
+		 * sample): carried over while kallsyms is neither re-read nor its status changed.
+		 */
+		if (same_source(prev->snap, snap, PI_SRC_KALLSYMS))
+			atomic_init(&p->page[PI_PAGE_KALLSYMS],
+				    pi_blob_ref(atomic_load(&prev->page[PI_PAGE_KALLSYMS])));
 		for (int i = 0; i < PI_SRC_COUNT; i++)
 			if (prev->proc[i] && prev->snap->data[i] == snap->data[i])
 				p->proc[i] = pi_blob_ref(prev->proc[i]);
@@ -190,7 +214,7 @@ struct pi_pages *pi_pages_unref(struct pi_pages *p)
 	if (!p || atomic_fetch_sub(&p->refcnt, 1) != 1)
 		return NULL;
 	for (int i = 0; i < PI_PAGE_COUNT; i++)
-		pi_blob_unref(p->page[i]);
+		pi_blob_unref(atomic_load(&p->page[i]));
 	for (int i = 0; i < PI_SRC_COUNT; i++)
 		pi_blob_unref(p->proc[i]);
 	for (int f = 0; f < 2; f++)

@@ -1,5 +1,6 @@
-/* Everything the HTTP server answers for one sample, rendered once when the sample is
- * published and shared read-only by every request thread. */
+/* Everything the HTTP server answers for one sample, shared by every request thread. Each
+ * body is rendered on its first request (none while nobody asks: an idle daemon only samples)
+ * and then served from here until the next sample. */
 #pragma once
 
 #include <pthread.h>
@@ -37,7 +38,9 @@ struct pi_blob *pi_blob_unref(struct pi_blob *b);
 struct pi_pages {
 	atomic_int refcnt;
 	struct pi_snapshot *snap;
-	struct pi_blob *page[PI_PAGE_COUNT];
+	/* JSON documents, made on first request (pi_pages_page) under lock; the kallsyms summary
+	 * is carried over to later samples while kallsyms is unchanged. */
+	_Atomic(struct pi_blob *) page[PI_PAGE_COUNT];
 	/* /proc/NAME renderings, made on first request and carried over to later samples
 	 * while the source's data is unchanged (kallsyms: megabytes, re-read rarely). */
 	pthread_mutex_t lock;
@@ -49,8 +52,8 @@ struct pi_pages {
 	_Atomic(struct pi_blob *) metrics[2][2];
 };
 
-/* Render every page of `snap` (takes a reference). `prev` (may be NULL) donates renderings
- * that are still valid. */
+/* The pages of `snap` (takes a reference), none rendered yet. `prev` (may be NULL) donates
+ * renderings that are still valid. */
 struct pi_pages *pi_pages_new(struct pi_snapshot *snap, struct pi_pages *prev);
 /* The same with the /metrics options (which must outlive the pages); pi_pages_new() takes
  * prev's. */
@@ -60,6 +63,10 @@ struct pi_pages *pi_pages_new_opts(struct pi_snapshot *snap, struct pi_pages *pr
  * rendered. Returns a new reference. */
 struct pi_blob *pi_pages_metrics(struct pi_pages *p, enum pi_metrics_format f, bool gzip,
 				 int *ret_status);
+/* A JSON document of this sample, rendered if it is the first request for it; a 503 body
+ * when its source has no data. NULL only when rendering failed (out of memory). Returns a
+ * new reference. */
+struct pi_blob *pi_pages_page(struct pi_pages *p, enum pi_page page);
 struct pi_pages *pi_pages_ref(struct pi_pages *p);
 struct pi_pages *pi_pages_unref(struct pi_pages *p);
 /* The /proc/NAME text of a source, rendered from the model; NULL with *ret_status set when

@@ -389,7 +389,7 @@ void pi_route(struct pi_pages *p, const struct pi_route_ctx *ctx, const struct p
 	}
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (!strcmp(r->url, routes[i].path)) {
-			out->body = pi_blob_ref(p->page[routes[i].page]);
+			out->body = pi_pages_page(p, routes[i].page);
 			out->status = out->body ? out->body->status : 500;
 			out->ctype = "application/json";
 			if (!out->body)
