@@ -174,6 +174,8 @@ static void read_source(struct pi_sampler *s, struct pi_snapshot *snap, enum pi_
 	st->parse_ns = parse_ns;
 	st->failures = prev ? prev->status[src].failures : 0;
 	st->parse_failures = prev ? prev->status[src].parse_failures : 0;
+	st->read_ns_total = (prev ? prev->status[src].read_ns_total : 0) + read_ns;
+	st->parse_ns_total = (prev ? prev->status[src].parse_ns_total : 0) + parse_ns;
 	if (r == 0) {
 		bool was_failing = prev && prev->status[src].state == PI_SRC_FAILED;
 

@@ -30,6 +30,10 @@ struct pi_src_status {
 	 * the served data's read_ns and parse_ns. */
 	uint64_t read_ns;
 	uint64_t parse_ns;
+	/* The same summed over every attempt since start: what reading (the kernel producing the
+	 * text) and parsing this source has cost in all. */
+	uint64_t read_ns_total;
+	uint64_t parse_ns_total;
 };
 
 struct pi_snapshot {

@@ -64,6 +64,8 @@ cJSON *pi_doc_healthz(const struct pi_snapshot *s)
 		}
 		pi_jw_u64(x, "failures", st->failures);
 		pi_jw_u64(x, "parse_failures", st->parse_failures);
+		pi_jw_fixed(x, "read_seconds_total", (int64_t)(st->read_ns_total / 1000), 6);
+		pi_jw_fixed(x, "parse_seconds_total", (int64_t)(st->parse_ns_total / 1000), 6);
 	}
 	return o;
 }

@@ -1508,6 +1508,24 @@ static void self_families(struct mw *w, const struct pi_snapshot *s)
 			val_u64(w, s->status[i].parse_failures);
 		}
 	}
+	if (fam(w, G(SELF), "procintro_source_read_seconds_total", COUNTER,
+		"Time spent in read() of the source since procintrod started, every attempt (the "
+		"kernel producing the text).")) {
+		for (int i = 0; i < PI_SRC_COUNT; i++) {
+			smp(w);
+			lbl(w, "source", pi_src_names[i]);
+			val_ratio(w, s->status[i].read_ns_total / 1000, 1000000u);
+		}
+	}
+	if (fam(w, G(SELF), "procintro_source_parse_seconds_total", COUNTER,
+		"Time spent parsing and deriving the source since procintrod started, every "
+		"attempt.")) {
+		for (int i = 0; i < PI_SRC_COUNT; i++) {
+			smp(w);
+			lbl(w, "source", pi_src_names[i]);
+			val_ratio(w, s->status[i].parse_ns_total / 1000, 1000000u);
+		}
+	}
 	if (fam(w, G(SELF), "procintro_source_data_timestamp_seconds", GAUGE,
 		"Unix time at which the data served for the source was read (older than the sample "
 		"for slow sources, and when the latest read failed).")) {

@@ -323,6 +323,8 @@ def expect_health(e, h):
         e.add("procintro_source_up", lab, s["ok"])
         e.add("procintro_source_failures_total", lab, s["failures"])
         e.add("procintro_source_parse_errors_total", lab, 0)
+        e.add("procintro_source_read_seconds_total", lab, s["read_seconds_total"])
+        e.add("procintro_source_parse_seconds_total", lab, s["parse_seconds_total"])
         if s.get("sampled_at") is not None:
             e.add("procintro_source_data_timestamp_seconds", lab, s["sampled_at"])
             e.add("procintro_source_bytes", lab, s["bytes"])
