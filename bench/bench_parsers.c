@@ -14,6 +14,7 @@
  * addresses. */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* The daemon's malloc settings (daemon/main.c). And no trimming: a batch keeps BATCH
+	 * results alive at once (the daemon one per source), and releasing them would hand the
+	 * heap top back to the kernel after every batch, so that the next one page-faults it
+	 * in again, a cost of this harness only. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_ARENA_MAX, 2);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	if (only && pi_src_by_name(only, strlen(only)) < 0) {
 		fprintf(stderr, "%s: unknown source \"%s\"\n", argv[0], only);
 		return 2;
