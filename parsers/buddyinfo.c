@@ -83,7 +83,7 @@ int pi_buddyinfo_parse(const char *buf, size_t len, struct pi_buddyinfo **ret,
 	pi_lines_init(&it, buf, len);
 	while (pi_lines_next(&it, &line, NULL)) {
 		struct pi_cur c = pi_cur_of(line);
-		struct pi_buddy_zone z;
+		struct pi_buddy_zone z = {0}; /* whole zone name zeroed, as calloc did */
 
 		if (line.len == 0) {
 			r = pi_perr_set(reterr, -EINVAL, SRC, it.lineno, "empty line");
