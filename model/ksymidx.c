@@ -7,9 +7,10 @@
  * vary). A lookup searches both and prefers, among equal addresses, the first in file order.
  * On a modern kernel without modules the whole file is one run: nothing is sorted or copied.
  *
- * Names. An open-addressing table keyed by pi_ksym.name_hash (computed by the parser while it
- * scanned the name), keeping the first symbol in file order for each name. Slots are 32 bits:
- * the symbol index + 1 in the low bits, the top bits of the hash as a tag above it.
+ * Names. An open-addressing table keyed by pi_kallsyms.name_hash (computed by the parser while
+ * it scanned the name; pi_ksym_hash() again when those were dropped), keeping the first symbol in
+ * file order for each name. Slots are 32 bits: the symbol index + 1 in the low bits, the top bits
+ * of the hash as a tag above it.
  *
  * Both are built in one pass over k->syms. Built on first use instead (the index is otherwise
  * immutable; publication is a lock-free compare-and-swap, so concurrent readers are safe): the
@@ -142,6 +143,7 @@ static int scan_syms(struct pi_ksymidx *x)
 {
 	const struct pi_kallsyms *k = x->k;
 	const struct pi_ksym *syms = k->syms;
+	const uint32_t *hashes = k->name_hash;
 	size_t n = x->n, i, cur = 0, best = 0, bestlen = 0, cap = 16, ahead;
 	uint32_t *tab, imask;
 	unsigned ib;
@@ -158,13 +160,14 @@ static int scan_syms(struct pi_ksymidx *x)
 	ahead = n > 16 ? n - 16 : 0;
 	for (i = 0; i < n; i++) {
 		const struct pi_ksym *s = &syms[i];
-		uint32_t h = s->name_hash, tag = (uint32_t)((uint64_t)h >> ib), e;
+		uint32_t h = hashes ? hashes[i] : pi_ksym_hash(k->text + s->name_off, s->name_len);
+		uint32_t tag = (uint32_t)((uint64_t)h >> ib), e;
 		size_t slot = h & x->hmask;
 		uint64_t a = s->addr;
 
 		/* Inserts are independent cache misses: fetch a few slots ahead. */
-		if (i < ahead)
-			__builtin_prefetch(&tab[syms[i + 16].name_hash & x->hmask], 1);
+		if (hashes && i < ahead)
+			__builtin_prefetch(&tab[hashes[i + 16] & x->hmask], 1);
 		if (s->module >= k->nmodules)
 			return -EINVAL;
 		if (a > x->modmax[s->module])

@@ -42,7 +42,10 @@
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
-#define PI_KSYM_MODULES_MAX 65536 /* pi_ksym.module is 16 bits; index 0 is the kernel */
+#define PI_KSYM_MODULES_MAX 16384 /* pi_ksym.module is 14 bits; index 0 is the kernel */
+
+_Static_assert(sizeof(struct pi_ksym) == 16, "struct pi_ksym grew");
+_Static_assert(PI_KSYM_NAME_MAX < 2048, "pi_ksym.name_len is 11 bits");
 
 /* Little-endian 64-bit load/store of unaligned bytes (so the SWAR code below reads the first
  * byte in the low bits on every host). */
@@ -351,10 +354,17 @@ struct pi_kallsyms *pi_kallsyms_free(struct pi_kallsyms *k)
 	if (!k)
 		return NULL;
 	free(k->syms);
+	free(k->name_hash);
 	free(k->modules);
 	free(k->text);
 	free(k);
 	return NULL;
+}
+
+void pi_kallsyms_drop_hashes(struct pi_kallsyms *k)
+{
+	free(k->name_hash);
+	k->name_hash = NULL;
 }
 
 /* Module name -> index, open addressing over uint32 slots (0 = empty: the kernel image is
@@ -520,6 +530,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 	 * further on. Pages past the real count are never touched. */
 	nlines = estimate_lines(buf, len, w);
 	k->syms = malloc(nlines * sizeof(*k->syms));
+	k->name_hash = malloc(nlines * sizeof(*k->name_hash));
 	mm.cap = 16;
 	k->modules = malloc(mm.cap * sizeof(*k->modules));
 	mm.hash = malloc(mm.cap * sizeof(*mm.hash));
@@ -528,7 +539,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 	mm.ncap = 256 + MODNAME_SLACK;
 	mm.names = calloc(1, mm.ncap);
 	mm.nlen = 1;
-	if (!k->syms || !k->modules || !mm.hash || !mm.slot || !mm.names) {
+	if (!k->syms || !k->name_hash || !k->modules || !mm.hash || !mm.slot || !mm.names) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -539,6 +550,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		struct pi_ksym *s;
 		unsigned lineno = (unsigned)n + 1;
 		uint64_t a, h = 0;
+		uint32_t type;
 		const char *name, *q;
 		size_t nlen;
 		long m = 0;
@@ -548,12 +560,19 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 			struct pi_ksym *ns = ncap < SIZE_MAX / sizeof(*ns)
 						 ? realloc(k->syms, ncap * sizeof(*ns))
 						 : NULL;
+			uint32_t *nh;
 
 			if (!ns) {
 				r = -ENOMEM;
 				goto out;
 			}
 			k->syms = ns;
+			nh = realloc(k->name_hash, ncap * sizeof(*nh));
+			if (!nh) {
+				r = -ENOMEM;
+				goto out;
+			}
+			k->name_hash = nh;
 			nlines = ncap;
 		}
 		s = &k->syms[n];
@@ -650,7 +669,9 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		}
 		any |= a;
 		s->addr = a;
-		s->type = name[-2];
+		type =
+		    (uint32_t)(unsigned char)name[-2] & 0x7f; /* 0x21..0x7e, checked; read
+								  before the name moves over it */
 		/* o <= name - buf: every line so far was longer than the name and NUL it left.
 		 * The tail check reads the previous name where it was read, not its fresh copy
 		 * (loads from just-stored bytes stall), unless the copy overwrote it. */
@@ -666,9 +687,10 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 			    (size_t)(name - (buf + o)) > (nlen > 32 ? nlen : 32) ? name : buf + o;
 			o += nlen + 1;
 		}
-		s->name_len = (uint16_t)nlen;
-		s->module = (uint16_t)m;
-		s->name_hash = hfinal(h, nlen);
+		s->name_len = (uint32_t)nlen & 0x7ff;
+		s->type = type;
+		s->module = (uint32_t)m & 0x3fff;
+		k->name_hash[n] = hfinal(h, nlen);
 		n++;
 		continue;
 	bad_addr:
@@ -683,9 +705,12 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		 * large block can return its pages to the system, to be faulted in again on the
 		 * next parse.) */
 		struct pi_ksym *ns = realloc(k->syms, n * sizeof(*ns));
+		uint32_t *nh = realloc(k->name_hash, n * sizeof(*nh));
 
 		if (ns)
 			k->syms = ns;
+		if (nh)
+			k->name_hash = nh;
 	}
 	{
 		/* Module names after the symbol names; modules[0] gets names[0], a NUL. */

@@ -11,14 +11,13 @@
 
 #define PI_KSYM_NAME_MAX 1024 /* KSYM_NAME_LEN is 128, 512 since 6.1; be generous */
 
+/* 16 bytes: a big kernel has hundreds of thousands of symbols. */
 struct pi_ksym {
 	uint64_t addr;
-	uint32_t name_off; /* into pi_kallsyms.text; the name is NUL-terminated there */
-	uint16_t name_len;
-	uint16_t module;    /* 0 = the kernel image, else index into pi_kallsyms.modules */
-	char type;	    /* nm letter as printed: T t D d B b R r A a W w V v U N n ? ... */
-	uint32_t name_hash; /* pi_ksym_hash() of the name, set by the parser for the symbol index
-			       (fills padding: the struct stays 24 bytes) */
+	uint32_t name_off;	/* into pi_kallsyms.text; the name is NUL-terminated there */
+	uint32_t name_len : 11; /* 1 .. PI_KSYM_NAME_MAX */
+	uint32_t type : 7;	/* nm letter as printed (0x21..0x7e): T t D d B b R r A a W w ... */
+	uint32_t module : 14;	/* 0 = the kernel image, else index into pi_kallsyms.modules */
 };
 
 /* modules[0] (the kernel image) has name_len 0 and name_off pointing at a NUL byte in text. */
@@ -38,6 +37,9 @@ struct pi_kallsyms {
 	bool addresses_hidden; /* every address is zero (kptr_restrict / no CAP_SYSLOG) */
 	size_t nmodules;       /* modules[0] is a placeholder for the kernel image */
 	struct pi_kmod *modules;
+	/* pi_ksym_hash() of each name, in file order, computed while parsing for the symbol
+	 * index to build from; NULL after pi_kallsyms_drop_hashes(). */
+	uint32_t *name_hash;
 };
 
 static inline const char *pi_ksym_name(const struct pi_kallsyms *k, const struct pi_ksym *s)
@@ -51,7 +53,7 @@ static inline const char *pi_ksym_name(const struct pi_kallsyms *k, const struct
  *   bytes, none <= 0x20, the last ']' closes it> ']' ] '\n'
  * A final line without '\n' is accepted (a truncated read); render always ends lines with '\n'.
  * Errors: -ENODATA (empty input), -EINVAL (malformed; *reterr names the line), -E2BIG (input over
- * 4 GiB or more than 65535 modules), -ENOMEM. *ret is written only on success. */
+ * 4 GiB or more than 16383 modules), -ENOMEM. *ret is written only on success. */
 
 /* Copies what it keeps from buf. */
 int pi_kallsyms_parse(const char *buf, size_t len, struct pi_kallsyms **ret,
@@ -61,6 +63,8 @@ int pi_kallsyms_parse(const char *buf, size_t len, struct pi_kallsyms **ret,
 int pi_kallsyms_parse_owned(char *buf, size_t len, struct pi_kallsyms **ret,
 			    struct pi_perr *reterr);
 struct pi_kallsyms *pi_kallsyms_free(struct pi_kallsyms *k);
+/* Frees k->name_hash (4 bytes a symbol) once the index is built. */
+void pi_kallsyms_drop_hashes(struct pi_kallsyms *k);
 int pi_kallsyms_render(const struct pi_kallsyms *k, struct pi_buf *out);
 /* The hash stored in pi_ksym.name_hash, for looking names up (word-at-a-time, not
  * cryptographic; the same on every host). */

@@ -314,7 +314,7 @@ static cJSON *ksym_doc(const struct pi_kallsyms *k, const struct pi_ksymidx *x, 
 		pi_jw_addr(o, "size", size);
 	else
 		pi_jw_null(o, "size");
-	pi_jw_strn(o, "type", &sym->type, 1);
+	pi_jw_strn(o, "type", &(char){(char)sym->type}, 1);
 	if (sym->module)
 		pi_jw_strn(o, "module", k->text + k->modules[sym->module].name_off,
 			   k->modules[sym->module].name_len);

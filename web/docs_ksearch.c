@@ -52,7 +52,7 @@ cJSON *pi_doc_ksym_search(const struct pi_snapshot *s, const char *prefix, size_
 			pi_jw_addr(x, "size", size);
 		else
 			pi_jw_null(x, "size");
-		pi_jw_strn(x, "type", &sym->type, 1);
+		pi_jw_strn(x, "type", &(char){(char)sym->type}, 1);
 		if (sym->module)
 			pi_jw_strn(x, "module", k->text + k->modules[sym->module].name_off,
 				   k->modules[sym->module].name_len);
