@@ -1,4 +1,4 @@
-/* Kernel symbol index: address order and a name hash over a parsed /proc/kallsyms.
+/* Kernel symbol index: address order and name order over a parsed /proc/kallsyms.
  *
  * Address order. /proc/kallsyms is mostly sorted already: the core kernel symbols come in
  * address order, module symbols follow in each module's ELF symtab order (unsorted), pseudo
@@ -7,15 +7,12 @@
  * vary). A lookup searches both and prefers, among equal addresses, the first in file order.
  * On a modern kernel without modules the whole file is one run: nothing is sorted or copied.
  *
- * Names. An open-addressing table keyed by pi_kallsyms.name_hash (computed by the parser while
- * it scanned the name; pi_ksym_hash() again when those were dropped), keeping the first symbol in
- * file order for each name. Slots are 32 bits: the symbol index + 1 in the low bits, the top bits
- * of the hash as a tag above it.
- *
- * Both are built in one pass over k->syms. Built on first use instead (the index is otherwise
- * immutable; publication is a lock-free compare-and-swap, so concurrent readers are safe): the
- * name-sorted permutation for pi_ksymidx_prefix, and the per-module address order
- * pi_ksymidx_size falls back to when the next higher symbol belongs to another module. */
+ * Built on first use instead (the index is otherwise immutable; publication is a lock-free
+ * compare-and-swap, so concurrent readers are safe): the name-sorted permutation behind
+ * pi_ksymidx_by_name and pi_ksymidx_prefix (4 bytes a symbol; a name hash table cost twice
+ * that and was built on every read of kallsyms, though names are looked up only on request),
+ * and the per-module address order pi_ksymidx_size falls back to when the next higher symbol
+ * belongs to another module. */
 #include "ksymidx.h"
 
 #include <errno.h>
@@ -44,9 +41,6 @@ struct pi_ksymidx {
 	size_t nrest;	  /* the other symbols, */
 	struct rec *rest; /* in (addr, file) order */
 	uint64_t *modmax; /* nmodules: the highest address in each module */
-	uint32_t *htab;	  /* (tag << ibits) | (index + 1); 0 = empty slot */
-	size_t hmask;
-	unsigned ibits;
 	_Atomic(struct modorder *) mo;
 	_Atomic(uint32_t *) byname; /* n symbol indexes in (name, file) order */
 };
@@ -66,7 +60,6 @@ struct pi_ksymidx *pi_ksymidx_free(struct pi_ksymidx *x)
 		return NULL;
 	modorder_free(atomic_load(&x->mo));
 	free(atomic_load(&x->byname));
-	free(x->htab);
 	free(x->modmax);
 	free(x->rest);
 	free(x);
@@ -138,36 +131,18 @@ static inline bool same_name(const struct pi_kallsyms *k, const struct pi_ksym *
 	return s->name_len == len && memcmp(k->text + s->name_off, name, len) == 0;
 }
 
-/* The one pass over k->syms: module check, per-module maximum, longest sorted run, names. */
+/* The one pass over k->syms: module check, per-module maximum, longest sorted run. */
 static int scan_syms(struct pi_ksymidx *x)
 {
 	const struct pi_kallsyms *k = x->k;
 	const struct pi_ksym *syms = k->syms;
-	const uint32_t *hashes = k->name_hash;
-	size_t n = x->n, i, cur = 0, best = 0, bestlen = 0, cap = 16, ahead;
-	uint32_t *tab, imask;
-	unsigned ib;
+	size_t n = x->n, i, cur = 0, best = 0, bestlen = 0;
 	uint64_t prev = 0;
 
-	while (cap < n + n / 2)
-		cap *= 2;
-	tab = x->htab = calloc(cap, sizeof(*x->htab));
-	if (!tab)
-		return -ENOMEM;
-	x->hmask = cap - 1;
-	ib = x->ibits = 64 - (unsigned)__builtin_clzll((uint64_t)n | 1);
-	imask = (uint32_t)((1ULL << ib) - 1);
-	ahead = n > 16 ? n - 16 : 0;
 	for (i = 0; i < n; i++) {
 		const struct pi_ksym *s = &syms[i];
-		uint32_t h = hashes ? hashes[i] : pi_ksym_hash(k->text + s->name_off, s->name_len);
-		uint32_t tag = (uint32_t)((uint64_t)h >> ib), e;
-		size_t slot = h & x->hmask;
 		uint64_t a = s->addr;
 
-		/* Inserts are independent cache misses: fetch a few slots ahead. */
-		if (hashes && i < ahead)
-			__builtin_prefetch(&tab[hashes[i + 16] & x->hmask], 1);
 		if (s->module >= k->nmodules)
 			return -EINVAL;
 		if (a > x->modmax[s->module])
@@ -180,14 +155,6 @@ static int scan_syms(struct pi_ksymidx *x)
 			cur = i;
 		}
 		prev = a;
-		while ((e = tab[slot])) {
-			if (e >> ib == tag && same_name(k, &syms[(e & imask) - 1],
-							k->text + s->name_off, s->name_len))
-				goto next; /* keep the first in file order */
-			slot = (slot + 1) & x->hmask;
-		}
-		tab[slot] = tag << ib | (uint32_t)(i + 1);
-	next:;
 	}
 	if (n - cur > bestlen) {
 		best = cur;
@@ -357,25 +324,6 @@ int pi_ksymidx_by_addr(const struct pi_ksymidx *x, uint64_t addr, size_t *ret_id
 		qi = x->rest[rec_lower(x->rest, j - 1, qa)].i;
 	*ret_idx = ri < qi ? ri : qi;
 	return 0;
-}
-
-int pi_ksymidx_by_name(const struct pi_ksymidx *x, const char *name, size_t len, size_t *ret_idx)
-{
-	const struct pi_kallsyms *k = x->k;
-	uint32_t h, tag, e, imask = (uint32_t)((1ULL << x->ibits) - 1);
-	size_t slot;
-
-	if (len == 0 || len > UINT16_MAX)
-		return -ENOENT;
-	h = pi_ksym_hash(name, len);
-	tag = (uint32_t)((uint64_t)h >> x->ibits);
-	for (slot = h & x->hmask; (e = x->htab[slot]); slot = (slot + 1) & x->hmask) {
-		if (e >> x->ibits == tag && same_name(k, &k->syms[(e & imask) - 1], name, len)) {
-			*ret_idx = (e & imask) - 1;
-			return 0;
-		}
-	}
-	return -ENOENT;
 }
 
 static struct modorder *build_modorder(const struct pi_ksymidx *x)
@@ -603,25 +551,51 @@ static const uint32_t *get_byname(const struct pi_ksymidx *cx)
 	return p;
 }
 
+/* The first position in name order whose name is not below [name, name + len). */
+static size_t name_lower(const struct pi_ksymidx *x, const uint32_t *perm, const char *name,
+			 size_t len)
+{
+	const struct pi_kallsyms *k = x->k;
+	size_t lo = 0, hi = x->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct pi_ksym *s = &k->syms[perm[mid]];
+
+		if (name_cmp(k->text + s->name_off, s->name_len, name, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int pi_ksymidx_by_name(const struct pi_ksymidx *x, const char *name, size_t len, size_t *ret_idx)
+{
+	const struct pi_kallsyms *k = x->k;
+	const uint32_t *perm;
+	size_t i;
+
+	if (len == 0 || x->n == 0 || !(perm = get_byname(x)))
+		return -ENOENT;
+	i = name_lower(x, perm, name, len);
+	/* Equal names sit in file order: the first is the first in the file. */
+	if (i == x->n || !same_name(k, &k->syms[perm[i]], name, len))
+		return -ENOENT;
+	*ret_idx = perm[i];
+	return 0;
+}
+
 size_t pi_ksymidx_prefix(const struct pi_ksymidx *x, const char *prefix, size_t len,
 			 size_t *ret_idx, size_t max)
 {
 	const struct pi_kallsyms *k = x->k;
 	const uint32_t *perm;
-	size_t lo = 0, hi = x->n, c = 0;
+	size_t lo, c = 0;
 
 	if (max == 0 || x->n == 0 || !(perm = get_byname(x)))
 		return 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct pi_ksym *s = &k->syms[perm[mid]];
-
-		if (name_cmp(k->text + s->name_off, s->name_len, prefix, len) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < x->n && c < max; lo++) {
+	for (lo = name_lower(x, perm, prefix, len); lo < x->n && c < max; lo++) {
 		const struct pi_ksym *s = &k->syms[perm[lo]];
 
 		if (s->name_len < len || memcmp(k->text + s->name_off, prefix, len) != 0)

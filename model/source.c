@@ -111,8 +111,6 @@ int pi_srcdata_parse(enum pi_src src, char *buf, size_t len, double sampled_at,
 		buf = NULL; /* owned by the parser now, freed by it on failure */
 		if (r == 0)
 			r = pi_ksymidx_new(t.u.kallsyms, &t.ksymidx);
-		if (r == 0)
-			pi_kallsyms_drop_hashes(t.u.kallsyms); /* the index holds what it needs */
 		break;
 	case PI_SRC_SCHEDSTAT:
 		r = pi_schedstat_parse(buf, len, &t.u.schedstat, reterr);

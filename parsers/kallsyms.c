@@ -19,9 +19,8 @@
  * every function "foo" follows its padding symbol "__pfx_foo", so half the names cost nothing.
  * Module names are kept once each, after the symbol names. The symbol array is sized from the
  * mean length of the first lines instead of a counting pass. The address is decoded 8 or 16 digits
- * at once, and a name is scanned 32 bytes at once with no data-dependent branch when shorter than
- * that (most are), which also finds the line end and yields the name hash the symbol index needs.
- */
+ * at once, and a name is scanned 32 bytes at once (one compare for most names), which also finds
+ * the line end. */
 #include "kallsyms.h"
 
 #include <errno.h>
@@ -171,37 +170,20 @@ static uint64_t hash_tail(const char *p, size_t from, size_t len, uint64_t h)
 	return h;
 }
 
-/* The word at p (as scan_word) and its hash before hfinal(), 32 bytes at a time: no
- * data-dependent branch for names shorter than 32 bytes, most of them. */
-static inline const char *scan_name(const char *p, const char *end, uint64_t *ret_h)
+/* The word at p (as scan_word), 32 bytes at a time: one compare for most names. */
+static inline const char *scan_name(const char *p, const char *end)
 {
 	const char *q = p;
-	uint64_t b, h = 0;
-	unsigned k;
+	uint64_t b;
 
 	while (end - q >= 32) {
-		if ((b = ctl_mask32(q)) != 0) {
-			uint64_t g;
-
-			k = (unsigned)__builtin_ctzll(b);
-			g = hgroup(h, load_le64(q) & chunk_mask(k, 0),
-				   load_le64(q + 8) & chunk_mask(k, 1),
-				   load_le64(q + 16) & chunk_mask(k, 2),
-				   load_le64(q + 24) & chunk_mask(k, 3));
-			*ret_h = k ? g : h; /* a name of 32 * j bytes has j groups */
-			return q + k;
-		}
-		h = hgroup(h, load_le64(q), load_le64(q + 8), load_le64(q + 16), load_le64(q + 24));
+		if ((b = ctl_mask32(q)) != 0)
+			return q + __builtin_ctzll(b);
 		q += 32;
 		if ((size_t)(q - p) > PI_KSYM_NAME_MAX)
 			return q;
 	}
-	/* The last bytes of the input. */
-	b = (size_t)(q - p);
-	q = scan_word(q, end, PI_KSYM_NAME_MAX);
-	if ((size_t)(q - p) <= PI_KSYM_NAME_MAX)
-		*ret_h = hash_tail(p, b, (size_t)(q - p), h);
-	return q;
+	return scan_word(q, end, PI_KSYM_NAME_MAX); /* the last bytes of the input */
 }
 
 uint32_t pi_ksym_hash(const char *name, size_t len)
@@ -354,17 +336,10 @@ struct pi_kallsyms *pi_kallsyms_free(struct pi_kallsyms *k)
 	if (!k)
 		return NULL;
 	free(k->syms);
-	free(k->name_hash);
 	free(k->modules);
 	free(k->text);
 	free(k);
 	return NULL;
-}
-
-void pi_kallsyms_drop_hashes(struct pi_kallsyms *k)
-{
-	free(k->name_hash);
-	k->name_hash = NULL;
 }
 
 /* Module name -> index, open addressing over uint32 slots (0 = empty: the kernel image is
@@ -530,7 +505,6 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 	 * further on. Pages past the real count are never touched. */
 	nlines = estimate_lines(buf, len, w);
 	k->syms = malloc(nlines * sizeof(*k->syms));
-	k->name_hash = malloc(nlines * sizeof(*k->name_hash));
 	mm.cap = 16;
 	k->modules = malloc(mm.cap * sizeof(*k->modules));
 	mm.hash = malloc(mm.cap * sizeof(*mm.hash));
@@ -539,7 +513,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 	mm.ncap = 256 + MODNAME_SLACK;
 	mm.names = calloc(1, mm.ncap);
 	mm.nlen = 1;
-	if (!k->syms || !k->name_hash || !k->modules || !mm.hash || !mm.slot || !mm.names) {
+	if (!k->syms || !k->modules || !mm.hash || !mm.slot || !mm.names) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -549,7 +523,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 	while (p < end) {
 		struct pi_ksym *s;
 		unsigned lineno = (unsigned)n + 1;
-		uint64_t a, h = 0;
+		uint64_t a;
 		uint32_t type;
 		const char *name, *q;
 		size_t nlen;
@@ -560,19 +534,12 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 			struct pi_ksym *ns = ncap < SIZE_MAX / sizeof(*ns)
 						 ? realloc(k->syms, ncap * sizeof(*ns))
 						 : NULL;
-			uint32_t *nh;
 
 			if (!ns) {
 				r = -ENOMEM;
 				goto out;
 			}
 			k->syms = ns;
-			nh = realloc(k->name_hash, ncap * sizeof(*nh));
-			if (!nh) {
-				r = -ENOMEM;
-				goto out;
-			}
-			k->name_hash = nh;
 			nlines = ncap;
 		}
 		s = &k->syms[n];
@@ -604,7 +571,7 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 			goto out;
 		}
 		name = p + w + 3;
-		q = scan_name(name, end, &h);
+		q = scan_name(name, end);
 		nlen = (size_t)(q - name);
 		if (nlen == 0 || nlen > PI_KSYM_NAME_MAX) {
 			r = pi_perr_set(e, -EINVAL, SRC, lineno,
@@ -690,7 +657,6 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		s->name_len = (uint32_t)nlen & 0x7ff;
 		s->type = type;
 		s->module = (uint32_t)m & 0x3fff;
-		k->name_hash[n] = hfinal(h, nlen);
 		n++;
 		continue;
 	bad_addr:
@@ -705,12 +671,9 @@ static int parse_inplace(char *buf, size_t len, struct pi_kallsyms *k, struct pi
 		 * large block can return its pages to the system, to be faulted in again on the
 		 * next parse.) */
 		struct pi_ksym *ns = realloc(k->syms, n * sizeof(*ns));
-		uint32_t *nh = realloc(k->name_hash, n * sizeof(*nh));
 
 		if (ns)
 			k->syms = ns;
-		if (nh)
-			k->name_hash = nh;
 	}
 	{
 		/* Module names after the symbol names; modules[0] gets names[0], a NUL. */

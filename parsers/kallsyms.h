@@ -37,9 +37,6 @@ struct pi_kallsyms {
 	bool addresses_hidden; /* every address is zero (kptr_restrict / no CAP_SYSLOG) */
 	size_t nmodules;       /* modules[0] is a placeholder for the kernel image */
 	struct pi_kmod *modules;
-	/* pi_ksym_hash() of each name, in file order, computed while parsing for the symbol
-	 * index to build from; NULL after pi_kallsyms_drop_hashes(). */
-	uint32_t *name_hash;
 };
 
 static inline const char *pi_ksym_name(const struct pi_kallsyms *k, const struct pi_ksym *s)
@@ -63,9 +60,6 @@ int pi_kallsyms_parse(const char *buf, size_t len, struct pi_kallsyms **ret,
 int pi_kallsyms_parse_owned(char *buf, size_t len, struct pi_kallsyms **ret,
 			    struct pi_perr *reterr);
 struct pi_kallsyms *pi_kallsyms_free(struct pi_kallsyms *k);
-/* Frees k->name_hash (4 bytes a symbol) once the index is built. */
-void pi_kallsyms_drop_hashes(struct pi_kallsyms *k);
 int pi_kallsyms_render(const struct pi_kallsyms *k, struct pi_buf *out);
-/* The hash stored in pi_ksym.name_hash, for looking names up (word-at-a-time, not
- * cryptographic; the same on every host). */
+/* A hash of a name (word-at-a-time, not cryptographic; the same on every host). */
 uint32_t pi_ksym_hash(const char *name, size_t len);
