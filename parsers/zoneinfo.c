@@ -31,15 +31,15 @@ struct zrec {
 };
 
 struct zi_priv {
-	struct zrec *recs; /* nlines records, then the nlines counters of `stats` (one block) */
+	struct zrec *recs; /* nlines records, then the nkv counter slots of `stats` (one block) */
 	size_t nrecs;
 	/* Raw line texts back to back from the start, counter names (NUL-terminated) from the
 	 * end downwards. Sized len + 1: every line stores at most its length + 1 bytes. */
 	char *pool;
 	size_t raw_len;
 	bool final_nl; /* the last line ended with '\n' (kernel output always does) */
-	/* Backing arrays; each zone's slice is contiguous and in zone order. Counters take at
-	 * most one line each: zone counters fill the recs block's nlines slots upwards,
+	/* Backing arrays; each zone's slice is contiguous and in zone order. Counters take one
+	 * line of at least 8 bytes each: zone counters fill the recs block's nkv slots upwards,
 	 * per-node ones downwards from the end (reversed into file order when done). */
 	struct pi_zi_kv *stats, *node_stats;
 	struct pi_zi_pageset *pagesets;
@@ -94,14 +94,14 @@ struct zp {
 	struct zi_priv *pv;
 	struct pi_perr *e;
 	unsigned lineno;
-	size_t cap_zones, cap_ps, cap_prot, nlines;
-	size_t nstats, nnstats, nps, nprot; /* totals over all zones */
-	size_t name_bot;		    /* names occupy pool[name_bot, len + 1) */
-	bool in_node_stats;		    /* between "per-node stats" and "pages free" */
-	bool have_ps;			    /* the current zone has a "cpu:" record */
-	bool have_prot;			    /* the current zone has a protection line */
-	uint32_t first[26];		    /* 'a' + i -> bit ki set when keys[ki] starts with it */
-	uint32_t *hash;			    /* (node, zone) -> zone index + 1, open addressing */
+	size_t cap_zones, cap_ps, cap_prot, nkv; /* nkv: counter slots (stats) */
+	size_t nstats, nnstats, nps, nprot;	 /* totals over all zones */
+	size_t name_bot;			 /* names occupy pool[name_bot, len + 1) */
+	bool in_node_stats;			 /* between "per-node stats" and "pages free" */
+	bool have_ps;				 /* the current zone has a "cpu:" record */
+	bool have_prot;				 /* the current zone has a protection line */
+	uint32_t first[26]; /* 'a' + i -> bit ki set when keys[ki] starts with it */
+	uint32_t *hash;	    /* (node, zone) -> zone index + 1, open addressing */
 	size_t hcap;
 };
 
@@ -317,7 +317,7 @@ static int try_counter(struct zp *p, struct pi_cur c, size_t indent)
 	}
 	/* Zone and per-node counters together take at most one slot per line. */
 	if (p->in_node_stats) {
-		kv = &p->pv->stats[p->nlines - 1 - p->nnstats++];
+		kv = &p->pv->stats[p->nkv - 1 - p->nnstats++];
 		z->nnode_stats++;
 	} else {
 		kv = &p->pv->stats[p->nstats++];
@@ -552,12 +552,14 @@ int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret, str
 		return -ENOMEM;
 	}
 	p.zi->priv_ = p.pv;
-	if (nlines > SIZE_MAX / (sizeof(*p.pv->recs) + sizeof(*p.pv->stats))) {
+	/* A counter line is at least 7 bytes ("    a 0") plus its '\n'. */
+	p.nkv = len / 7 + 1 < nlines ? len / 7 + 1 : nlines;
+	if (nlines > SIZE_MAX / sizeof(*p.pv->recs) / 2 ||
+	    p.nkv > SIZE_MAX / sizeof(*p.pv->stats) / 2) {
 		r = -ENOMEM;
 		goto fail;
 	}
-	p.pv->recs = malloc(nlines * (sizeof(*p.pv->recs) + sizeof(*p.pv->stats)));
-	p.nlines = nlines;
+	p.pv->recs = malloc(nlines * sizeof(*p.pv->recs) + p.nkv * sizeof(*p.pv->stats));
 	p.pv->pool = malloc(len + 1);
 	if (!p.pv->recs || !p.pv->pool) {
 		r = -ENOMEM;
@@ -573,7 +575,7 @@ int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret, str
 			goto fail;
 	}
 	p.pv->final_nl = nl;
-	p.pv->node_stats = p.pv->stats + (nlines - p.nnstats);
+	p.pv->node_stats = p.pv->stats + (p.nkv - p.nnstats);
 	for (size_t i = 0; i < p.nnstats / 2; i++) {
 		struct pi_zi_kv t = p.pv->node_stats[i];
 
