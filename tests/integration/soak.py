@@ -46,81 +46,28 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import daemonlib  # noqa: E402 - the shared scaffolding, next to this script
+
 INTERVAL = 0.1
 RSS_GROWTH_LIMIT = 1 << 20
 LOG_LIMIT = 5
 
 
-class Results:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def ok(self, cond, what, expected="true", got="false"):
-        if cond:
-            self.passed += 1
-            print("ok   %s" % what, flush=True)
-            return True
-        self.failed += 1
-        g = repr(got)
-        if len(g) > 600:
-            g = g[:600] + "..."
-        print("FAIL %s: expected %s, got %s" % (what, expected, g), flush=True)
-        return False
-
-
-R = Results()
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def sanitized(binary):
-    with open(binary, "rb") as f:
-        data = f.read()
-    return b"__asan_init" in data or b"__ubsan_handle" in data
-
-
-def proc_status(pid, key):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def fd_count(pid):
-    try:
-        return len(os.listdir("/proc/%d/fd" % pid))
-    except OSError:
-        return None
+R = daemonlib.Checks(where=None, limit=600, echo_passes=True)
 
 
 def request(port, method, path, body=None, timeout=5):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        c.request(method, path, body=body,
-                  headers={"Content-Type": "text/plain"} if body is not None else {})
-        r = c.getresponse()
-        return r.status, r.getheader("Content-Type", ""), r.read()
-    finally:
-        c.close()
+    status, headers, data = daemonlib.http_get(
+        port, path, method, body, {"Content-Type": "text/plain"} if body is not None else {},
+        timeout)
+    return status, headers.get("content-type", ""), data
 
 
 def request_mix(fixture):
@@ -271,32 +218,18 @@ def main():
     duration, warmup = float(opts["--duration"]), float(opts["--warmup"])
     if warmup >= duration * 0.75:
         warmup = duration / 3
-    check_rss = not sanitized(binary)
+    check_rss = not daemonlib.sanitized(binary)
     wrk = shutil.which("wrk") if use_wrk else None
     work = tempfile.mkdtemp(prefix="procintro-soak-")
-    proc = None
+    d = daemonlib.Daemon(
+        binary, fixture, ["--interval", str(INTERVAL), "--pagetypeinfo-interval", "1",
+                          "--slow-interval", "10", "--history", "30", "--page-size", "4096",
+                          "--clock-ticks", "100"],
+        logpath=os.path.join(work, "stderr"), attempts=1)
     try:
-        port = free_port()
-        logpath = os.path.join(work, "stderr")
-        with open(logpath, "wb") as log:
-            proc = subprocess.Popen(
-                [binary, "--procfs-root", fixture, "--listen", "127.0.0.1:%d" % port,
-                 "--interval", str(INTERVAL), "--pagetypeinfo-interval", "1",
-                 "--slow-interval", "10", "--history", "30", "--page-size", "4096",
-                 "--clock-ticks", "100"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + 30
-        up = False
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                up = request(port, "GET", "/healthz")[0] == 200
-                if up:
-                    break
-            except OSError:
-                time.sleep(0.05)
-        if not R.ok(up, "daemon starts", "listening", open(logpath, "rb").read()[-1000:]):
+        if not R.ok(d.start(), "daemon starts", "listening", d.log_bytes()[-1000:]):
             return finish(1)
-        pid = proc.pid
+        port, pid, proc, logpath = d.port, d.pid, d.proc, d.logpath
         mix, heavy, errors = request_mix(fixture)
         # preflight: every request of the mix answers as expected before the load starts
         bad = []
@@ -308,7 +241,7 @@ def main():
             return finish(1)
         time.sleep(1)
         startup_lines = len(open(logpath, "rb").read().splitlines())
-        fds0 = fd_count(pid)
+        fds0 = daemonlib.fd_count(pid)
         samples0 = json.loads(request(port, "GET", "/healthz")[2])["sample"]
         t_start = time.monotonic()
         until = t_start + duration
@@ -332,8 +265,8 @@ def main():
             next_t += 1
             time.sleep(max(0, next_t - time.monotonic()))
             t = time.monotonic() - t_start
-            rss = proc_status(pid, "VmRSS")
-            samples.append((t, rss * 1024 if rss is not None else None, fd_count(pid)))
+            rss = daemonlib.pid_status_kib(pid, "VmRSS")
+            samples.append((t, rss * 1024 if rss is not None else None, daemonlib.fd_count(pid)))
             if proc.poll() is not None:
                 died = proc.returncode
                 break
@@ -391,9 +324,9 @@ def main():
              "descriptor floor flat under load (+4 for connections in flight)",
              "<= %s" % ((fd_w or 0) + 4), fd_e)
         t_fd = time.monotonic()
-        while time.monotonic() - t_fd < 20 and (fd_count(pid) or 0) > fds0:
+        while time.monotonic() - t_fd < 20 and (daemonlib.fd_count(pid) or 0) > fds0:
             time.sleep(0.1)
-        fds1 = fd_count(pid)
+        fds1 = daemonlib.fd_count(pid)
         R.ok(fds1 is not None and fds1 <= fds0, "descriptors back to baseline after the load",
              fds0, fds1)
         # sampler kept pace, sources healthy
@@ -410,11 +343,7 @@ def main():
         new = lines[startup_lines:]
         R.ok(len(new) <= LOG_LIMIT, "at most %d log lines during the soak" % LOG_LIMIT,
              "<= %d" % LOG_LIMIT, "%d: %s" % (len(new), sorted(set(new))[:5]))
-        proc.send_signal(signal.SIGTERM)
-        try:
-            rc = proc.wait(5)
-        except subprocess.TimeoutExpired:
-            rc = "still running after 5 s"
+        rc = d.sigterm_exit(5)
         R.ok(rc == 0, "SIGTERM exits 0", 0, rc)
         total = py_n + wrk_n
         print()
@@ -436,15 +365,12 @@ def main():
               % (taken, expected, len(new)))
         return finish(0)
     finally:
-        if proc and proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
+        d.kill()
         shutil.rmtree(work, ignore_errors=True)
 
 
 def finish(_):
-    print("%d passed, %d failed" % (R.passed, R.failed))
-    return 1 if R.failed else 0
+    return R.finish()
 
 
 if __name__ == "__main__":

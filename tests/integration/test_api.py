@@ -12,13 +12,10 @@ Output: one line per sample with its number of passed checks, every failure with
 path, expected and got, and finally "N passed, N failed". Exit status 1 if any check failed.
 """
 import bisect
-import http.client
 import json
 import os
 import random
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +23,9 @@ import time
 import urllib.parse
 import zlib
 from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import daemonlib  # noqa: E402 - the shared scaffolding, next to this script
 
 PAGE_SIZE = 4096
 CLOCK_TICKS = 100
@@ -52,30 +52,15 @@ class Exact(dict):
 # ------------------------------------------------------------------------------------------
 # results
 
-class Results:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-        self.sample = "-"
-        self.sample_passed = 0
-        self.sample_failed = 0
+class Results(daemonlib.Checks):
+    """Checks of one sample at a time (begin(sample)); failures name sample and path."""
 
-    def _short(self, v):
-        if v is ABSENT:
-            return "<absent>"
-        s = repr(v)
-        return s if len(s) <= 400 else s[:400] + "...(%d chars)" % len(s)
+    def short(self, v):
+        return "<absent>" if v is ABSENT else super().short(v)
 
     def ok(self, cond, path, what, expected="true", got="false"):
-        if cond:
-            self.passed += 1
-            self.sample_passed += 1
-            return True
-        self.failed += 1
-        self.sample_failed += 1
-        print("FAIL [%s] %s: %s: expected %s, got %s" % (
-            self.sample, path, what, self._short(expected), self._short(got)), flush=True)
-        return False
+        return self.record(cond, lambda: "FAIL [%s] %s: %s: expected %s, got %s" % (
+            self.where, path, what, self.short(expected), self.short(got)))
 
     def eq(self, path, what, expected, got):
         where = diff(expected, got, "")
@@ -599,13 +584,8 @@ def check_snapshot_doc(path, doc, fx):
 # HTTP
 
 def request(port, path, method="GET"):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
-    try:
-        c.request(method, path)
-        r = c.getresponse()
-        return r.status, r.getheader("Content-Type", ""), r.read()
-    finally:
-        c.close()
+    status, headers, body = daemonlib.http_get(port, path, method, timeout=HTTP_TIMEOUT)
+    return status, headers.get("content-type", ""), body
 
 
 def get_json(port, path, want_status=200, method="GET"):
@@ -639,57 +619,10 @@ def get_json(port, path, want_status=200, method="GET"):
     return doc
 
 
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Daemon:
-    def __init__(self, binary, root):
-        self.binary = binary
-        self.root = root
-        self.proc = None
-        self.port = None
-        self.log = tempfile.TemporaryFile()
-
-    def start(self):
-        for _ in range(3):
-            self.port = free_port()
-            self.proc = subprocess.Popen(
-                [self.binary, "--procfs-root", self.root, "--listen",
-                 "127.0.0.1:%d" % self.port, "--interval", str(INTERVAL),
-                 "--page-size", str(PAGE_SIZE), "--clock-ticks", str(CLOCK_TICKS)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.log)
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    break
-                try:
-                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                    return True
-                except OSError:
-                    time.sleep(0.02)
-            self.kill()
-        return False
-
-    def stderr_tail(self):
-        self.log.seek(0)
-        return self.log.read().decode("utf-8", "replace")[-2000:]
-
-    def kill(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                pass
-
-    def close(self):
-        self.kill()
-        self.log.close()
+def daemon(binary, root):
+    return daemonlib.Daemon(
+        binary, root, ["--interval", str(INTERVAL), "--page-size", str(PAGE_SIZE),
+                       "--clock-ticks", str(CLOCK_TICKS)], ready=None, start_timeout=20)
 
 
 # ------------------------------------------------------------------------------------------
@@ -930,15 +863,14 @@ def check_once_result(sample, fx, proc):
 
 
 def run_sample(binary, fixtures, sample):
-    R.sample = sample
-    R.sample_passed = R.sample_failed = 0
+    R.begin(sample)
     root = os.path.join(fixtures, sample, "proc")
     fx = load_fixture(root)
     once = subprocess.Popen([binary, "--once", "--procfs-root", root, "--page-size",
                              str(PAGE_SIZE), "--clock-ticks", str(CLOCK_TICKS)],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
-    d = Daemon(binary, root)
+    d = daemon(binary, root)
     try:
         if not R.ok(d.start(), "-", "daemon starts and listens", "listening", d.stderr_tail()):
             return
@@ -951,29 +883,24 @@ def run_sample(binary, fixtures, sample):
         check_errors(port)
         if fx["stat"] is not None:
             check_rates(port, fx, t0)
-        if d.proc.poll() is not None:
+        if not d.alive():
             log = d.stderr_tail()
             R.ok(False, "-", "daemon still running", "running", "exited %s%s: %s" % (
                 d.proc.returncode, " (it logged an external SIGTERM: another process killed it)"
                 if "received Terminated" in log else "", log))
             return
         R.ok(True, "-", "daemon still running")
-        d.proc.send_signal(signal.SIGTERM)
-        try:
-            rc = d.proc.wait(2)
-        except subprocess.TimeoutExpired:
-            rc = "still running after 2 s"
-        R.eq("SIGTERM", "exit status within 2 s", 0, rc)
+        R.eq("SIGTERM", "exit status within 2 s", 0, d.sigterm_exit(2))
     except Exception as e:  # noqa: BLE001 - report, never leave the daemon behind
         R.ok(False, "-", "test harness", "no exception", "%s: %s" % (type(e).__name__, e))
     finally:
+        d.kill()
         d.close()
         check_once_result(sample, fx, once)
         if once.poll() is None:
             once.kill()
             once.wait()
-        print("%-36s %5d passed %4d failed" % (sample, R.sample_passed, R.sample_failed),
-              flush=True)
+        print("%-36s %5d passed %4d failed" % ((sample,) + R.group_counts()), flush=True)
 
 
 def main():
@@ -986,7 +913,7 @@ def main():
     t0 = time.monotonic()
     for sample in samples:
         run_sample(binary, fixtures, sample)
-    R.sample = "-"
+    R.where = "-"
     # --once on a root that does not exist: no source readable -> non-zero exit
     missing = os.path.join(tempfile.gettempdir(), "procintro-no-such-root-%d" % os.getpid())
     try:
@@ -998,8 +925,7 @@ def main():
     except subprocess.TimeoutExpired:
         R.ok(False, "--once", "non-existent root exits", "exit", "timeout")
     print("%d samples in %.1f s" % (len(samples), time.monotonic() - t0))
-    print("%d passed, %d failed" % (R.passed, R.failed))
-    return 1 if R.failed else 0
+    return R.finish()
 
 
 if __name__ == "__main__":

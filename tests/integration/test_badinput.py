@@ -37,12 +37,13 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import daemonlib  # noqa: E402 - the shared scaffolding, next to this script
 
 INTERVAL = 0.2
 DAEMON_ARGS = ["--interval", str(INTERVAL), "--pagetypeinfo-interval", str(INTERVAL),
@@ -70,37 +71,19 @@ PROC_SERVED = {"stat", "buddyinfo", "pagetypeinfo", "iomem", "kallsyms", "zonein
 # ------------------------------------------------------------------------------------------
 # results
 
-class Results:
+class Results(daemonlib.Checks):
+    """Checks grouped by case (begin/end): the matrix printed at the end."""
+
     def __init__(self):
-        self.passed = 0
-        self.failed = 0
-        self.case = "-"
+        super().__init__(limit=300)
         self.matrix = []  # (case, passed, failed, summary)
-        self._cp = self._cf = 0
         self.notes = []
 
-    def ok(self, cond, what, expected="true", got="false"):
-        if cond:
-            self.passed += 1
-            self._cp += 1
-            return True
-        self.failed += 1
-        self._cf += 1
-        g = repr(got)
-        if len(g) > 300:
-            g = g[:300] + "...(%d chars)" % len(g)
-        print("FAIL [%s] %s: expected %s, got %s" % (self.case, what, expected, g), flush=True)
-        return False
-
-    def begin(self, case):
-        self.case = case
-        self._cp = self._cf = 0
-
     def end(self, summary):
-        self.matrix.append((self.case, self._cp, self._cf, summary))
-        print("%-44s %3d passed %3d failed  %s" % (self.case, self._cp, self._cf, summary),
-              flush=True)
-        self.case = "-"
+        cp, cf = self.group_counts()
+        self.matrix.append((self.where, cp, cf, summary))
+        print("%-44s %3d passed %3d failed  %s" % (self.where, cp, cf, summary), flush=True)
+        self.where = "-"
 
 
 R = Results()
@@ -109,100 +92,26 @@ R = Results()
 # ------------------------------------------------------------------------------------------
 # daemon and HTTP
 
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def sanitized(binary):
-    with open(binary, "rb") as f:
-        data = f.read()
-    return b"__asan_init" in data or b"__ubsan_handle" in data or b"__msan_init" in data
+    return daemonlib.sanitized(binary, daemonlib.SANITIZER_MARKERS + (b"__msan_init",))
 
 
-class Daemon:
+class Daemon(daemonlib.Daemon):
     def __init__(self, binary, root, workdir, name, extra=(), prefix=()):
-        self.binary, self.root, self.extra, self.prefix = binary, root, list(extra), list(prefix)
-        self.logpath = os.path.join(workdir, name + ".stderr")
-        self.proc = None
-        self.port = None
-        self.pid = None
-
-    def start(self):
-        for _ in range(3):
-            self.port = free_port()
-            with open(self.logpath, "wb") as log:
-                self.proc = subprocess.Popen(
-                    self.prefix + [self.binary, "--procfs-root", self.root, "--listen",
-                                   "127.0.0.1:%d" % self.port] + DAEMON_ARGS + self.extra,
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
-            self.pid = self.proc.pid  # setpriv execs the daemon: same pid
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and self.proc.poll() is None:
-                try:
-                    if get(self.port, "/healthz")[0] == 200:
-                        return True
-                except OSError:
-                    pass
-                time.sleep(0.05)
-            self.stop()
-        return False
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
+        super().__init__(binary, root, DAEMON_ARGS + list(extra), prefix=prefix,
+                         logpath=os.path.join(workdir, name + ".stderr"))
 
     def lines(self):
         """stderr as (level, message) for lines of the daemon's own logger, raw otherwise."""
-        try:
-            with open(self.logpath, "rb") as f:
-                text = f.read().decode("utf-8", "replace")
-        except OSError:
-            return []
         out = []
-        for line in text.splitlines():
+        for line in self.log_text().splitlines():
             m = LOG_RE.match(line)
             out.append((int(m.group(1)), m.group(2)) if m else (None, line))
         return out
 
-    def status_kib(self, key):
-        try:
-            with open("/proc/%d/status" % self.pid) as f:
-                for line in f:
-                    if line.startswith(key + ":"):
-                        return int(line.split()[1])
-        except OSError:
-            return None
-        return None
-
-    def rss(self):
-        v = self.status_kib("VmRSS")
-        return v * 1024 if v is not None else None
-
-    def hwm(self):
-        v = self.status_kib("VmHWM")
-        return v * 1024 if v is not None else None
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-
 
 def get(port, path, method="GET"):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
-    try:
-        c.request(method, path)
-        r = c.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        c.close()
+    return daemonlib.http_get(port, path, method, timeout=HTTP_TIMEOUT)
 
 
 def get_json(port, path):
@@ -218,16 +127,7 @@ def healthz(port):
     return doc if status == 200 and isinstance(doc, dict) else None
 
 
-def wait_for(fn, timeout, step=0.05):
-    """Polls fn() until it returns something truthy; returns it, or None after timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(step)
+wait_for = daemonlib.wait_for
 
 
 def any_stale(doc):
@@ -738,7 +638,7 @@ def missing_root(binary, fixture, work, check_mem):
     summary = []
     try:
         if not R.ok(d.start(), "daemon starts and serves without a procfs root", "listening",
-                    open(d.logpath, "rb").read()[-1000:]):
+                    d.log_bytes()[-1000:]):
             R.end("did not start")
             return
         h = healthz(d.port)
@@ -848,7 +748,7 @@ def permission_denied(binary, fixture, work, orig):
     summary = "?"
     try:
         if not R.ok(d.start(), "daemon starts", "listening",
-                    open(d.logpath, "rb").read()[-1000:]):
+                    d.log_bytes()[-1000:]):
             R.end("did not start")
             return
         h0 = healthz(d.port)
@@ -917,9 +817,9 @@ def main():
         d = Daemon(binary, root, work, "main")
         R.begin("start")
         if not R.ok(d.start(), "daemon starts on the copied tree", "listening",
-                    open(d.logpath, "rb").read()[-2000:]):
+                    d.log_bytes()[-2000:]):
             R.end("did not start")
-            print("%d passed, %d failed" % (R.passed, R.failed))
+            R.finish()
             return 1
         # warm-up: several samples, slow sources re-read, every page and /proc rendering built
         t_w = time.monotonic() + 3
@@ -968,8 +868,7 @@ def main():
         print("  %-4s %-44s %s" % ("ok" if f == 0 else "FAIL", case, s))
     for n in R.notes:
         print("  note %s" % n)
-    print("%d passed, %d failed" % (R.passed, R.failed))
-    return 1 if R.failed else 0
+    return R.finish()
 
 
 if __name__ == "__main__":

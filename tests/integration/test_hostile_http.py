@@ -31,13 +31,14 @@ import json
 import os
 import re
 import select
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import daemonlib  # noqa: E402 - the shared scaffolding, next to this script
 
 CONN_LIMIT = 512
 IDLE_TIMEOUT = 15
@@ -46,24 +47,10 @@ LOG_HANDFUL = 10
 HTTP_TIMEOUT = 5
 
 
-class Results:
+class Results(daemonlib.Checks):
     def __init__(self):
-        self.passed = 0
-        self.failed = 0
-        self.section = "-"
+        super().__init__()
         self.summary = []
-
-    def ok(self, cond, what, expected="true", got="false"):
-        if cond:
-            self.passed += 1
-            return True
-        self.failed += 1
-        g = repr(got)
-        if len(g) > 400:
-            g = g[:400] + "...(%d chars)" % len(g)
-        print("FAIL [%s] %s: expected %s, got %s" % (self.section, what, expected, g),
-              flush=True)
-        return False
 
     def note(self, line):
         self.summary.append(line)
@@ -74,92 +61,21 @@ R = Results()
 
 
 # ------------------------------------------------------------------------------------------
-# daemon
+# daemon and HTTP helpers
 
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def sanitized(binary):
-    with open(binary, "rb") as f:
-        data = f.read()
-    return b"__asan_init" in data or b"__ubsan_handle" in data
+def daemon(binary, root, workdir):
+    return daemonlib.Daemon(
+        binary, root, ["--interval", "0.2", "--page-size", "4096", "--clock-ticks", "100",
+                       "--max-connections", str(CONN_LIMIT)],
+        logpath=os.path.join(workdir, "hostile.stderr"))
 
 
-class Daemon:
-    def __init__(self, binary, root, workdir):
-        self.binary, self.root = binary, root
-        self.logpath = os.path.join(workdir, "hostile.stderr")
-        self.proc = None
+def log_lines(d):
+    return d.log_text().splitlines()
 
-    def start(self):
-        for _ in range(3):
-            self.port = free_port()
-            with open(self.logpath, "wb") as log:
-                self.proc = subprocess.Popen(
-                    [self.binary, "--procfs-root", self.root, "--listen",
-                     "127.0.0.1:%d" % self.port, "--interval", "0.2", "--page-size", "4096",
-                     "--clock-ticks", "100", "--max-connections", str(CONN_LIMIT)],
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and self.proc.poll() is None:
-                try:
-                    if request(self.port, "/healthz")[0] == 200:
-                        return True
-                except OSError:
-                    pass
-                time.sleep(0.05)
-            self.stop()
-        return False
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def fds(self):
-        try:
-            return len(os.listdir("/proc/%d/fd" % self.proc.pid))
-        except OSError:
-            return None
-
-    def rss(self):
-        try:
-            with open("/proc/%d/status" % self.proc.pid) as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) * 1024
-        except OSError:
-            return None
-        return None
-
-    def lines(self):
-        with open(self.logpath, "rb") as f:
-            return f.read().decode("utf-8", "replace").splitlines()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-
-
-# ------------------------------------------------------------------------------------------
-# HTTP helpers
 
 def request(port, path, method="GET", body=None, headers=None, timeout=HTTP_TIMEOUT):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        c.request(method, path, body=body, headers=headers or {})
-        r = c.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        c.close()
+    return daemonlib.http_get(port, path, method, body, headers, timeout)
 
 
 class Raw:
@@ -269,7 +185,7 @@ def legit_latencies(port, n, deadline_s, timeout=1.0):
 
 def check_matrix(d):
     port = d.port
-    R.section = "requests"
+    R.where = "requests"
     ok_body = request(port, "/api/v1/buddy")[2]
     # unknown paths -> 404 JSON
     for p in [b"/nope", b"/api", b"/api/v2/buddy", b"/api/v1/buddy/", b"/api/v1/buddyX",
@@ -601,7 +517,7 @@ def served_again(d, what):
 
 def check_slowloris(d, n_idle, bound, base_fds, rss0):
     port = d.port
-    R.section = "slowloris %d" % n_idle
+    R.where = "slowloris %d" % n_idle
     lor = Loris(port, n_idle)
     lor.open()
     try:
@@ -639,7 +555,7 @@ def check_slowloris(d, n_idle, bound, base_fds, rss0):
 
 
 def check_flood(d, n, base_fds):
-    R.section = "flood %d" % n
+    R.where = "flood %d" % n
     lor = Loris(d.port, n, every=3600, reconnect=False)
     lor.open()
     try:
@@ -684,50 +600,45 @@ def main():
         return 2
     binary, fixtures = os.path.abspath(args[0]), os.path.abspath(args[1])
     root = os.path.join(fixtures, opts["--tree"], "proc")
-    SANITIZED = sanitized(binary)
+    SANITIZED = daemonlib.sanitized(binary)
     t0 = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="procintro-hostile-") as work:
-        d = Daemon(binary, root, work)
-        R.section = "start"
+    with tempfile.TemporaryDirectory(prefix="procintro-hostile-") as work, \
+            daemon(binary, root, work) as d:
+        R.where = "start"
         if not R.ok(d.start(), "daemon starts", "listening", "did not start"):
-            print("%d passed, %d failed" % (R.passed, R.failed))
-            return 1
-        try:
-            time.sleep(0.5)
-            startup_lines = len(d.lines())
-            base_fds = d.fds()
-            rss0 = d.rss()
-            R.section = "unloaded"
-            lat, fails = legit_latencies(d.port, 200, 30)
-            R.ok(not fails, "unloaded: 200 requests succeed", 0, fails[:3])
-            p99_0 = percentile(lat, 99)
-            bound = max(LATENCY_FLOOR, 5 * p99_0)
-            R.note("unloaded legitimate client: p50 %.2f ms, p99 %.2f ms -> loaded bound "
-                   "%.1f ms; baseline fds %d, VmRSS %.1f MiB"
-                   % (percentile(lat, 50) * 1e3, p99_0 * 1e3, bound * 1e3, base_fds,
-                      (rss0 or 0) / 2**20))
-            check_matrix(d)
-            check_slowloris(d, CONN_LIMIT - 56, bound, base_fds, rss0)
-            check_slowloris(d, int(opts["--idle"]), bound, base_fds, rss0)
-            check_flood(d, int(opts["--flood"]), base_fds)
-            R.section = "end"
-            R.ok(d.alive(), "daemon survived", "running", d.proc.poll())
-            logs = d.lines()[startup_lines:]
-            R.ok(len(logs) <= LOG_HANDFUL, "hostile traffic wrote at most %d log lines"
-                 % LOG_HANDFUL, "<= %d" % LOG_HANDFUL, "%d lines, e.g. %s" % (
-                     len(logs), sorted(set(l[:100] for l in logs))[:4]))
-            R.note("daemon stderr during the test: %d lines (%d distinct)"
-                   % (len(logs), len(set(logs))))
-            rss1 = d.rss()
-            R.note("VmRSS %.1f MiB at start, %.1f MiB at the end"
-                   % ((rss0 or 0) / 2**20, (rss1 or 0) / 2**20))
-            d.stop()
-            R.ok(d.proc.returncode == 0, "SIGTERM exits 0", 0, d.proc.returncode)
-        finally:
-            d.stop()
+            return R.finish()
+        time.sleep(0.5)
+        startup_lines = len(log_lines(d))
+        base_fds = d.fds()
+        rss0 = d.rss()
+        R.where = "unloaded"
+        lat, fails = legit_latencies(d.port, 200, 30)
+        R.ok(not fails, "unloaded: 200 requests succeed", 0, fails[:3])
+        p99_0 = percentile(lat, 99)
+        bound = max(LATENCY_FLOOR, 5 * p99_0)
+        R.note("unloaded legitimate client: p50 %.2f ms, p99 %.2f ms -> loaded bound "
+               "%.1f ms; baseline fds %d, VmRSS %.1f MiB"
+               % (percentile(lat, 50) * 1e3, p99_0 * 1e3, bound * 1e3, base_fds,
+                  (rss0 or 0) / 2**20))
+        check_matrix(d)
+        check_slowloris(d, CONN_LIMIT - 56, bound, base_fds, rss0)
+        check_slowloris(d, int(opts["--idle"]), bound, base_fds, rss0)
+        check_flood(d, int(opts["--flood"]), base_fds)
+        R.where = "end"
+        R.ok(d.alive(), "daemon survived", "running", d.proc.poll())
+        logs = log_lines(d)[startup_lines:]
+        R.ok(len(logs) <= LOG_HANDFUL, "hostile traffic wrote at most %d log lines"
+             % LOG_HANDFUL, "<= %d" % LOG_HANDFUL, "%d lines, e.g. %s" % (
+                 len(logs), sorted(set(l[:100] for l in logs))[:4]))
+        R.note("daemon stderr during the test: %d lines (%d distinct)"
+               % (len(logs), len(set(logs))))
+        rss1 = d.rss()
+        R.note("VmRSS %.1f MiB at start, %.1f MiB at the end"
+               % ((rss0 or 0) / 2**20, (rss1 or 0) / 2**20))
+        d.stop()
+        R.ok(d.proc.returncode == 0, "SIGTERM exits 0", 0, d.proc.returncode)
     print("hostile HTTP: %.0f s" % (time.monotonic() - t0))
-    print("%d passed, %d failed" % (R.passed, R.failed))
-    return 1 if R.failed else 0
+    return R.finish()
 
 
 if __name__ == "__main__":

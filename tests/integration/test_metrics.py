@@ -24,19 +24,19 @@ Output: failures with sample, family and details, then "N passed, N failed". Exi
 failure. Python standard library only.
 """
 import gzip
-import http.client
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import daemonlib  # noqa: E402 - the shared scaffolding, next to this script
 
 PAGE_SIZE = 4096
 CLOCK_TICKS = 100
@@ -51,20 +51,10 @@ SOFTIRQ_NE = ["hi", "timer", "net_tx", "net_rx", "block", "block_iopoll", "taskl
 WINDOWS = [("avg10", "10s"), ("avg60", "60s"), ("avg300", "300s")]
 
 
-class Results:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-        self.sample = "-"
-
+class Results(daemonlib.Checks):
     def ok(self, cond, what, detail=""):
-        if cond:
-            self.passed += 1
-            return True
-        self.failed += 1
-        print("FAIL [%s] %s%s" % (self.sample, what, (": " + detail) if detail else ""),
-              flush=True)
-        return False
+        return self.record(cond, lambda: "FAIL [%s] %s%s" % (
+            self.where, what, (": " + detail) if detail else ""))
 
 
 R = Results()
@@ -362,59 +352,15 @@ def compare(e, samples):
 # ------------------------------------------------------------------------------------------
 # processes
 
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, proc, deadline):
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return True
-        except OSError:
-            time.sleep(0.02)
-    return False
-
-
-def stop(proc):
-    if proc and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-
-
-def start_daemon(binary, root, interval, extra=()):
-    """-> (proc, port) or (None, None)"""
-    for _ in range(3):
-        port = free_port()
-        proc = subprocess.Popen(
-            [binary, "--procfs-root", root, "--listen", "127.0.0.1:%d" % port, "--interval",
-             str(interval), "--page-size", str(PAGE_SIZE), "--clock-ticks", str(CLOCK_TICKS),
-             *extra],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if wait_port(port, proc, time.monotonic() + 20):
-            return proc, port
-        stop(proc)
-    return None, None
+def daemon(binary, root, interval, extra=()):
+    return daemonlib.Daemon(
+        binary, root, ["--interval", str(interval), "--page-size", str(PAGE_SIZE),
+                       "--clock-ticks", str(CLOCK_TICKS), *extra],
+        ready=None, start_timeout=20, stop_timeout=10)
 
 
 def get(port, path, headers=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
-    try:
-        c.request("GET", path, headers=headers or {})
-        r = c.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        c.close()
+    return daemonlib.http_get(port, path, headers=headers, timeout=HTTP_TIMEOUT)
 
 
 def run(cmd, stdin=None, timeout=60):
@@ -427,10 +373,10 @@ def run(cmd, stdin=None, timeout=60):
 # 1. every fixture
 
 def check_fixture(binary, root, promtool, families_seen):
-    proc, port = start_daemon(binary, root, 3600)  # one sample: every request sees it
-    if not R.ok(proc is not None, "daemon start"):
-        return
-    try:
+    with daemon(binary, root, 3600) as d:  # one sample: every request sees it
+        if not R.ok(d.start(), "daemon start"):
+            return
+        port = d.port
         st, h, text = get(port, "/metrics")
         R.ok(st == 200, "GET /metrics status", str(st))
         R.ok(h.get("content-type") == "text/plain; version=0.0.4; charset=utf-8",
@@ -464,8 +410,6 @@ def check_fixture(binary, root, promtool, families_seen):
         st, h, body = get(port, "/api/v1/snapshot")
         snap = json.loads(body, parse_float=Decimal, parse_int=Decimal)
         compare(expectations(snap), samples)
-    finally:
-        stop(proc)
 
 
 # ------------------------------------------------------------------------------------------
@@ -542,14 +486,15 @@ def prom_value(pport, q):
 
 
 def check_prometheus(binary, fixtures, mon, prometheus):
-    R.sample = "prometheus"
+    R.where = "prometheus"
     deadline = time.monotonic() + PROM_DEADLINE
     tmp = tempfile.mkdtemp(prefix="pi-prom-")
-    dproc = pproc = None
+    d = daemon(binary, os.path.join(fixtures, PROM_FIXTURE, "proc"), 1)
+    pproc = None
     try:
-        dproc, dport = start_daemon(binary, os.path.join(fixtures, PROM_FIXTURE, "proc"), 1)
-        if not R.ok(dproc is not None, "daemon start"):
+        if not R.ok(d.start(), "daemon start"):
             return
+        dport = d.port
         # the shipped example configuration, pointed at this daemon, 1 s intervals
         cfg = open(os.path.join(mon, "prometheus.yml")).read()
         for a, b in (("localhost:9464", "127.0.0.1:%d" % dport), ("scrape_interval: 15s", "scrape_interval: 1s"),
@@ -565,15 +510,15 @@ def check_prometheus(binary, fixtures, mon, prometheus):
         nsamples = len(parse_exposition(text.decode())[0])
         log = open(os.path.join(tmp, "prometheus.log"), "wb")
         for _ in range(3):
-            pport = free_port()
+            pport = daemonlib.free_port()
             pproc = subprocess.Popen(
                 [prometheus, "--config.file=" + os.path.join(tmp, "prometheus.yml"),
                  "--storage.tsdb.path=" + os.path.join(tmp, "data"),
                  "--web.listen-address=127.0.0.1:%d" % pport, "--log.level=warn"],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
-            if wait_port(pport, pproc, min(deadline, time.monotonic() + 30)):
+            if daemonlib.wait_listening(pport, pproc, min(deadline, time.monotonic() + 30)):
                 break
-            stop(pproc)
+            daemonlib.stop_process(pproc, 10)
             pproc = None
         if not R.ok(pproc is not None and prom_ready(pport, deadline), "prometheus starts",
                     open(os.path.join(tmp, "prometheus.log")).read()[-1000:]):
@@ -627,8 +572,8 @@ def check_prometheus(binary, fixtures, mon, prometheus):
         r = prom_query(pport, 'procintro_build_info')
         R.ok(r and r[0]["metric"].get("version"), "info metric keeps its labels", "%s" % r)
     finally:
-        stop(pproc)
-        stop(dproc)
+        daemonlib.stop_process(pproc, 10)
+        d.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -647,15 +592,14 @@ def main():
     samples = sorted(d for d in os.listdir(fixtures)
                      if os.path.isdir(os.path.join(fixtures, d, "proc")))
     for s in samples:
-        R.sample = s
+        R.where = s
         before = R.failed
         check_fixture(binary, os.path.join(fixtures, s, "proc"), promtool, families_seen)
         print("%-40s %s" % (s, "ok" if R.failed == before else "FAILED"), flush=True)
-    R.sample = "monitoring"
+    R.where = "monitoring"
     check_monitoring_files(mon, promtool, families_seen)
     check_prometheus(binary, fixtures, mon, prometheus)
-    print("%d passed, %d failed" % (R.passed, R.failed))
-    return 1 if R.failed else 0
+    return R.finish()
 
 
 if __name__ == "__main__":

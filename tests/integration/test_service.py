@@ -21,48 +21,35 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import daemonlib  # noqa: E402 - the shared scaffolding, next to this script
+
 PI, FIX, SRC, BUILD = sys.argv[1:5]
-PASSED = FAILED = 0
+C = daemonlib.Checks()
 
 
 def check(cond, what, detail=""):
-    global PASSED, FAILED
-    if cond:
-        PASSED += 1
-    else:
-        FAILED += 1
-        print(f"FAIL: {what} {detail}")
+    return C.record(cond, lambda: f"FAIL: {what} {detail}")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+free_port = daemonlib.free_port
 
 
-def start(args, port, scheme="http", ctx=None, headers=None, timeout=10):
-    p = subprocess.Popen([PI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout:
-        if p.poll() is not None:
-            return p
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return p
-        except OSError:
-            time.sleep(0.05)
-    return p
+def start(args, port, timeout=10):
+    """The daemon with these arguments (they name the port), once it accepts on port, it
+    exits or timeout passes."""
+    d = daemonlib.Daemon(PI, args=args, port=port, listen=False, ready=None,
+                         start_timeout=timeout, attempts=1)
+    d.start()
+    return d
 
 
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-    return p.stderr.read() if p.stderr else ""
+def stop(d):
+    """Stops the daemon (by its PID); -> what it wrote to stderr."""
+    d.stop()
+    err = d.log_text()
+    d.close()
+    return err
 
 
 def get(url, headers=None, ctx=None):
@@ -149,7 +136,7 @@ def test_config_and_reload():
             f.write(f"procfs-root = {root}\nlisten = 127.0.0.1:{port}\ninterval = 0.5\nhistory = 60\n")
         # a client holds a keep-alive connection across the reload
         s = socket.create_connection(("127.0.0.1", port))
-        p.send_signal(signal.SIGHUP)
+        p.proc.send_signal(signal.SIGHUP)
         time.sleep(0.6)
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         check(s.recv(100).startswith(b"HTTP/1.1 200"), "reload: open connections keep working")
@@ -165,9 +152,9 @@ def test_config_and_reload():
         # bad reload: the old configuration stays in force, and the daemon says why
         with open(conf, "w") as f:
             f.write("interval = -3\nbogus-key = 1\n")
-        p.send_signal(signal.SIGHUP)
+        p.proc.send_signal(signal.SIGHUP)
         time.sleep(1.2)
-        check(p.poll() is None, "reload: a bad file does not stop the daemon")
+        check(p.alive(), "reload: a bad file does not stop the daemon")
         code, body = get(f"http://127.0.0.1:{port}/api/v1/history?series=cpu.load1")
         t = json.loads(body)["timestamps"]
         gaps = [round(b - a, 1) for a, b in zip(t, t[1:])][-2:]
@@ -323,11 +310,10 @@ def test_deb():
 
 
 for t in [test_privilege_drop, test_config_and_reload, test_remote_access, test_unit, test_deb]:
-    before = FAILED
+    before = C.failed
     try:
         t()
     except Exception as e:  # a crash in a test is a failure, not an abort
         check(False, t.__name__, repr(e))
-    print(f"{t.__name__}: {'ok' if FAILED == before else 'FAILED'}")
-print(f"{PASSED} passed, {FAILED} failed")
-sys.exit(1 if FAILED else 0)
+    print(f"{t.__name__}: {'ok' if C.failed == before else 'FAILED'}")
+sys.exit(C.finish())
