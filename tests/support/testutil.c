@@ -124,3 +124,14 @@ void pt_assert_same_bytes_(const char *a, size_t alen, const char *b, size_t ble
 		    (int)(le_b - ls > 300 ? 300 : le_b - ls), b + ls);
 	_fail(file, line);
 }
+
+void pt_assert_line_(const char *text, const char *line, const char *file, int lineno)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; (p = strstr(p, line)); p++)
+		if ((p == text || p[-1] == '\n') && p[n] == '\n')
+			return;
+	print_error("line not found: %s\n", line);
+	_fail(file, lineno);
+}

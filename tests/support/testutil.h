@@ -20,3 +20,6 @@ bool pt_fixture_edited(const char *sample, const char *file);
 	pt_assert_same_bytes_((a), (alen), (b), (blen), (what), __FILE__, __LINE__)
 void pt_assert_same_bytes_(const char *a, size_t alen, const char *b, size_t blen, const char *what,
 			   const char *file, int line);
+/* cmocka failure unless the whole line `line` (without '\n') is one of text's lines. */
+#define pt_assert_line(text, line) pt_assert_line_((text), (line), __FILE__, __LINE__)
+void pt_assert_line_(const char *text, const char *line, const char *file, int lineno);

@@ -62,17 +62,6 @@ static char *render(const struct pi_snapshot *s, const struct pi_metrics_opts *o
 	return text;
 }
 
-/* The whole line `line` (without '\n') is in text. */
-static void assert_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-
-	for (const char *p = text; (p = strstr(p, line)); p++)
-		if ((p == text || p[-1] == '\n') && p[n] == '\n')
-			return;
-	fail_msg("line not found: %s", line);
-}
-
 static void assert_no_line_starting(const char *text, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -95,63 +84,64 @@ static void test_node_exporter_names_and_values(void **state)
 
 	/* Values checked by hand against the fixture and against node_exporter 1.5.0 run on the
 	 * same tree (same names, labels, types and values). */
-	assert_line(t, "# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.");
-	assert_line(t, "# TYPE node_cpu_seconds_total counter");
+	pt_assert_line(t, "# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.");
+	pt_assert_line(t, "# TYPE node_cpu_seconds_total counter");
 	/* cpu0 user 44490 ticks at USER_HZ 100 */
-	assert_line(t, "node_cpu_seconds_total{cpu=\"0\",mode=\"user\"} 444.9");
-	assert_line(t, "node_cpu_seconds_total{cpu=\"0\",mode=\"steal\"} 0");
+	pt_assert_line(t, "node_cpu_seconds_total{cpu=\"0\",mode=\"user\"} 444.9");
+	pt_assert_line(t, "node_cpu_seconds_total{cpu=\"0\",mode=\"steal\"} 0");
 	/* guest columns 2 and 1 go to node_cpu_guest_seconds_total, not to node_cpu_seconds */
-	assert_line(t, "node_cpu_guest_seconds_total{cpu=\"0\",mode=\"user\"} 0.02");
-	assert_line(t, "node_cpu_guest_seconds_total{cpu=\"0\",mode=\"nice\"} 0.01");
+	pt_assert_line(t, "node_cpu_guest_seconds_total{cpu=\"0\",mode=\"user\"} 0.02");
+	pt_assert_line(t, "node_cpu_guest_seconds_total{cpu=\"0\",mode=\"nice\"} 0.01");
 	assert_null(strstr(t, "node_cpu_seconds_total{cpu=\"0\",mode=\"guest\"}"));
-	assert_line(t, "node_boot_time_seconds 1418183276");
-	assert_line(t, "node_context_switches_total 38014093");
-	assert_line(t, "node_forks_total 26442");
-	assert_line(t, "node_intr_total 8885917");
-	assert_line(t, "node_procs_running 2");
-	assert_line(t, "node_softirqs_total{vector=\"block_iopoll\"} 0");
-	assert_line(t, "node_softirqs_total{vector=\"tasklet\"} 1783454");
-	assert_line(t, "node_load1 0.21");
-	assert_line(t, "node_load15 0.39");
-	assert_line(t, "node_pressure_io_stalled_seconds_total 159.229614");
-	assert_line(t, "node_pressure_cpu_waiting_seconds_total 14.036781");
+	pt_assert_line(t, "node_boot_time_seconds 1418183276");
+	pt_assert_line(t, "node_context_switches_total 38014093");
+	pt_assert_line(t, "node_forks_total 26442");
+	pt_assert_line(t, "node_intr_total 8885917");
+	pt_assert_line(t, "node_procs_running 2");
+	pt_assert_line(t, "node_softirqs_total{vector=\"block_iopoll\"} 0");
+	pt_assert_line(t, "node_softirqs_total{vector=\"tasklet\"} 1783454");
+	pt_assert_line(t, "node_load1 0.21");
+	pt_assert_line(t, "node_load15 0.39");
+	pt_assert_line(t, "node_pressure_io_stalled_seconds_total 159.229614");
+	pt_assert_line(t, "node_pressure_cpu_waiting_seconds_total 14.036781");
 	/* schedstat v15 cpu0: rq_cpu_time 2045936778163039 ns, run_delay 343796328169361 ns */
-	assert_line(t, "node_schedstat_running_seconds_total{cpu=\"0\"} 2045936.778163039");
-	assert_line(t, "node_schedstat_waiting_seconds_total{cpu=\"0\"} 343796.328169361");
-	assert_line(t, "node_schedstat_timeslices_total{cpu=\"1\"} 5145567945");
-	assert_line(t, "procintro_schedstat_waiting_seconds_total 707903.591957602");
-	assert_line(t, "# TYPE node_buddyinfo_blocks gauge");
-	assert_line(t, "node_buddyinfo_blocks{node=\"0\",zone=\"DMA\",size=\"10\"} 3");
-	assert_line(t, "node_buddyinfo_blocks{node=\"0\",zone=\"Normal\",size=\"3\"} 1530");
-	assert_line(t, "node_zoneinfo_min_pages{node=\"0\",zone=\"Normal\"} 15809");
-	assert_line(t, "node_zoneinfo_spanned_pages{node=\"0\",zone=\"Device\"} 0");
-	assert_line(t, "node_zoneinfo_nr_free_pages{node=\"0\",zone=\"Normal\"} 4539739");
-	assert_line(t, "node_zoneinfo_protection_0{node=\"0\",zone=\"DMA\"} 0");
-	assert_line(t, "# TYPE node_zoneinfo_numa_hit_total counter");
-	assert_line(t, "node_zoneinfo_numa_hit_total{node=\"0\",zone=\"Normal\"} 62836441");
+	pt_assert_line(t, "node_schedstat_running_seconds_total{cpu=\"0\"} 2045936.778163039");
+	pt_assert_line(t, "node_schedstat_waiting_seconds_total{cpu=\"0\"} 343796.328169361");
+	pt_assert_line(t, "node_schedstat_timeslices_total{cpu=\"1\"} 5145567945");
+	pt_assert_line(t, "procintro_schedstat_waiting_seconds_total 707903.591957602");
+	pt_assert_line(t, "# TYPE node_buddyinfo_blocks gauge");
+	pt_assert_line(t, "node_buddyinfo_blocks{node=\"0\",zone=\"DMA\",size=\"10\"} 3");
+	pt_assert_line(t, "node_buddyinfo_blocks{node=\"0\",zone=\"Normal\",size=\"3\"} 1530");
+	pt_assert_line(t, "node_zoneinfo_min_pages{node=\"0\",zone=\"Normal\"} 15809");
+	pt_assert_line(t, "node_zoneinfo_spanned_pages{node=\"0\",zone=\"Device\"} 0");
+	pt_assert_line(t, "node_zoneinfo_nr_free_pages{node=\"0\",zone=\"Normal\"} 4539739");
+	pt_assert_line(t, "node_zoneinfo_protection_0{node=\"0\",zone=\"DMA\"} 0");
+	pt_assert_line(t, "# TYPE node_zoneinfo_numa_hit_total counter");
+	pt_assert_line(t, "node_zoneinfo_numa_hit_total{node=\"0\",zone=\"Normal\"} 62836441");
 	/* Normal: 4381 1093 185 1530 567 102 4 0 0 0 0 -> 32139 free pages in 7862 blocks.
 	 * Order 6: 4 suitable blocks of 64 pages: (32139 - 256) * 1000 / 32139 = 992.
 	 * Order 7: none suitable: 1000 - (1000 + 32139000 / 128) / 7862 = 1000 - 32 = 968. */
-	assert_line(t, "procintro_buddy_free_bytes{node=\"0\",zone=\"Normal\"} 131641344");
-	assert_line(t, "procintro_buddy_largest_free_order{node=\"0\",zone=\"Normal\"} 6");
-	assert_line(t,
-		    "procintro_buddy_unusable_index{node=\"0\",zone=\"Normal\",order=\"6\"} 0.992");
-	assert_line(t, "procintro_buddy_unusable_index{node=\"0\",zone=\"Normal\",order=\"7\"} 1");
-	assert_line(
+	pt_assert_line(t, "procintro_buddy_free_bytes{node=\"0\",zone=\"Normal\"} 131641344");
+	pt_assert_line(t, "procintro_buddy_largest_free_order{node=\"0\",zone=\"Normal\"} 6");
+	pt_assert_line(
+	    t, "procintro_buddy_unusable_index{node=\"0\",zone=\"Normal\",order=\"6\"} 0.992");
+	pt_assert_line(t,
+		       "procintro_buddy_unusable_index{node=\"0\",zone=\"Normal\",order=\"7\"} 1");
+	pt_assert_line(
 	    t, "procintro_buddy_fragmentation_index{node=\"0\",zone=\"Normal\",order=\"6\"} -1");
-	assert_line(
+	pt_assert_line(
 	    t, "procintro_buddy_fragmentation_index{node=\"0\",zone=\"Normal\",order=\"7\"} 0.968");
 	/* watermark min 15809 pages of 4096 bytes */
-	assert_line(t,
-		    "procintro_zone_watermark_bytes{node=\"0\",zone=\"Normal\",watermark=\"min\"} "
-		    "64753664");
-	assert_line(t, "procintro_source_up{source=\"stat\"} 1");
-	assert_line(t, "procintro_source_up{source=\"iomem\"} 0");
-	assert_line(t, "procintro_source_failures_total{source=\"iomem\"} 1");
-	assert_line(t, "procintro_source_parse_errors_total{source=\"iomem\"} 0");
-	assert_line(t, "procintro_source_data_timestamp_seconds{source=\"stat\"} 999.5");
-	assert_line(t, "procintro_sample_timestamp_seconds 1000");
-	assert_line(t, "procintro_build_info{version=\"" PI_VERSION "\"} 1");
+	pt_assert_line(
+	    t, "procintro_zone_watermark_bytes{node=\"0\",zone=\"Normal\",watermark=\"min\"} "
+	       "64753664");
+	pt_assert_line(t, "procintro_source_up{source=\"stat\"} 1");
+	pt_assert_line(t, "procintro_source_up{source=\"iomem\"} 0");
+	pt_assert_line(t, "procintro_source_failures_total{source=\"iomem\"} 1");
+	pt_assert_line(t, "procintro_source_parse_errors_total{source=\"iomem\"} 0");
+	pt_assert_line(t, "procintro_source_data_timestamp_seconds{source=\"stat\"} 999.5");
+	pt_assert_line(t, "procintro_sample_timestamp_seconds 1000");
+	pt_assert_line(t, "procintro_build_info{version=\"" PI_VERSION "\"} 1");
 	/* no series for what the tree lacks, no OpenMetrics terminator */
 	assert_no_line_starting(t, "procintro_iomem_");
 	assert_no_line_starting(t, "procintro_kallsyms_");
@@ -167,22 +157,23 @@ static void test_procintro_values(void **state)
 	char *t = render(s, NULL, PI_METRICS_TEXT, &len);
 
 	/* the same numbers test_snapshot_json checks in /api/v1/buddy */
-	assert_line(t, "procintro_buddy_free_bytes{node=\"0\",zone=\"Normal\"} 124452864");
-	assert_line(t,
-		    "procintro_buddy_unusable_index{node=\"0\",zone=\"Normal\",order=\"5\"} 0.003");
-	assert_line(t, "procintro_pageblock_order 9");
-	assert_line(t, "procintro_pageblock_size_bytes 2097152");
-	assert_line(t, "procintro_pagetype_pageblocks{node=\"0\",zone=\"Normal\",type=\"Movable\"} "
+	pt_assert_line(t, "procintro_buddy_free_bytes{node=\"0\",zone=\"Normal\"} 124452864");
+	pt_assert_line(
+	    t, "procintro_buddy_unusable_index{node=\"0\",zone=\"Normal\",order=\"5\"} 0.003");
+	pt_assert_line(t, "procintro_pageblock_order 9");
+	pt_assert_line(t, "procintro_pageblock_size_bytes 2097152");
+	pt_assert_line(t,
+		       "procintro_pagetype_pageblocks{node=\"0\",zone=\"Normal\",type=\"Movable\"} "
 		       "312");
 	/* PSI cpu some avg10=2.02 -> 0.0202 */
-	assert_line(t,
-		    "procintro_pressure_avg_ratio{resource=\"cpu\",kind=\"some\",window=\"10s\"} "
-		    "0.0202");
-	assert_line(t, "node_pressure_cpu_stalled_seconds_total 0");
-	assert_line(t, "procintro_iomem_addresses_hidden 0");
-	assert_line(t, "procintro_kallsyms_addresses_hidden 0");
-	assert_line(t, "procintro_kallsyms_module_symbols{module=\"__builtin__ftrace\"} 1");
-	assert_line(t, "# TYPE procintro_zone_alloc_ok gauge");
+	pt_assert_line(
+	    t, "procintro_pressure_avg_ratio{resource=\"cpu\",kind=\"some\",window=\"10s\"} "
+	       "0.0202");
+	pt_assert_line(t, "node_pressure_cpu_stalled_seconds_total 0");
+	pt_assert_line(t, "procintro_iomem_addresses_hidden 0");
+	pt_assert_line(t, "procintro_kallsyms_addresses_hidden 0");
+	pt_assert_line(t, "procintro_kallsyms_module_symbols{module=\"__builtin__ftrace\"} 1");
+	pt_assert_line(t, "# TYPE procintro_zone_alloc_ok gauge");
 	free(t);
 	pi_snapshot_unref(s);
 }
@@ -196,9 +187,10 @@ static void test_label_escaping(void **state)
 	size_t len;
 	char *t = render(s, NULL, PI_METRICS_TEXT, &len);
 
-	assert_line(
+	pt_assert_line(
 	    t, "node_buddyinfo_blocks{node=\"0\",zone=\"a\\\"b\\\\c\xef\xbf\xbd\",size=\"1\"} 2");
-	assert_line(t, "node_buddyinfo_blocks{node=\"1\",zone=\"\xc3\xa9t\xc3\xa9\",size=\"0\"} 3");
+	pt_assert_line(t,
+		       "node_buddyinfo_blocks{node=\"1\",zone=\"\xc3\xa9t\xc3\xa9\",size=\"0\"} 3");
 	free(t);
 	pi_snapshot_unref(s);
 }
@@ -212,8 +204,8 @@ static void test_duplicate_keys_render_once(void **state)
 	size_t len;
 	char *t = render(s, NULL, PI_METRICS_TEXT, &len);
 
-	assert_line(t, "node_buddyinfo_blocks{node=\"0\",zone=\"Normal\",size=\"0\"} 1");
-	assert_line(t, "node_buddyinfo_blocks{node=\"1\",zone=\"Normal\",size=\"0\"} 9");
+	pt_assert_line(t, "node_buddyinfo_blocks{node=\"0\",zone=\"Normal\",size=\"0\"} 1");
+	pt_assert_line(t, "node_buddyinfo_blocks{node=\"1\",zone=\"Normal\",size=\"0\"} 9");
 	assert_null(strstr(t, "size=\"0\"} 7"));
 	free(t);
 	pi_snapshot_unref(s);
@@ -229,15 +221,15 @@ static void test_openmetrics(void **state)
 	assert_string_equal(t + len - 6, "# EOF\n");
 	assert_ptr_equal(strstr(t, "# EOF"), t + len - 6); /* once, at the very end */
 	/* counters: family named without _total, samples with it */
-	assert_line(t, "# HELP node_cpu_seconds Seconds the CPUs spent in each mode.");
-	assert_line(t, "# TYPE node_cpu_seconds counter");
-	assert_line(t, "node_cpu_seconds_total{cpu=\"0\",mode=\"user\"} 444.9");
-	assert_line(t, "# TYPE procintro_source_failures counter");
+	pt_assert_line(t, "# HELP node_cpu_seconds Seconds the CPUs spent in each mode.");
+	pt_assert_line(t, "# TYPE node_cpu_seconds counter");
+	pt_assert_line(t, "node_cpu_seconds_total{cpu=\"0\",mode=\"user\"} 444.9");
+	pt_assert_line(t, "# TYPE procintro_source_failures counter");
 	assert_no_line_starting(t, "# TYPE node_cpu_seconds_total");
 	/* gauges unchanged; the build info is an info metric */
-	assert_line(t, "# TYPE node_load1 gauge");
-	assert_line(t, "# TYPE procintro_build info");
-	assert_line(t, "procintro_build_info{version=\"" PI_VERSION "\"} 1");
+	pt_assert_line(t, "# TYPE node_load1 gauge");
+	pt_assert_line(t, "# TYPE procintro_build info");
+	pt_assert_line(t, "procintro_build_info{version=\"" PI_VERSION "\"} 1");
 	free(t);
 	pi_snapshot_unref(s);
 }
@@ -324,10 +316,10 @@ static void test_options(void **state)
 	assert_no_line_starting(t, "procintro_source_");
 	assert_no_line_starting(t, "node_load1 ");
 	assert_no_line_starting(t, "procintro_buddy_");
-	assert_line(t, "node_load15 0.39");
-	assert_line(t, "node_buddyinfo_blocks{node=\"0\",zone=\"DMA\",size=\"10\"} 3");
-	assert_line(t, "procintro_cpu_seconds_total{mode=\"user\"} 3018.54");
-	assert_line(t, "procintro_schedstat_timeslices_total 9913053251");
+	pt_assert_line(t, "node_load15 0.39");
+	pt_assert_line(t, "node_buddyinfo_blocks{node=\"0\",zone=\"DMA\",size=\"10\"} 3");
+	pt_assert_line(t, "procintro_cpu_seconds_total{mode=\"user\"} 3018.54");
+	pt_assert_line(t, "procintro_schedstat_timeslices_total 9913053251");
 	assert_false(pi_metrics_family_enabled(&o, 1u << PI_MG_CPU, "node_load1"));
 	assert_true(pi_metrics_family_enabled(&o, 1u << PI_MG_CPU, "node_load5"));
 	assert_false(pi_metrics_family_enabled(&o, 1u << PI_MG_SELF, "x"));
@@ -368,13 +360,13 @@ static void test_failures_come_from_the_status(void **state)
 	s->status[PI_SRC_STAT].attempted_at = 999.0;
 	s->status[PI_SRC_STAT].read_ns = 70000000;
 	t = render(s, NULL, PI_METRICS_TEXT, &len);
-	assert_line(t, "procintro_source_failures_total{source=\"buddyinfo\"} 3");
-	assert_line(t, "procintro_source_parse_errors_total{source=\"buddyinfo\"} 1");
-	assert_line(t, "procintro_source_failures_total{source=\"iomem\"} 2");
-	assert_line(t, "procintro_source_parse_errors_total{source=\"iomem\"} 0");
-	assert_line(t, "procintro_source_parse_errors_total{source=\"loadavg\"} 0");
+	pt_assert_line(t, "procintro_source_failures_total{source=\"buddyinfo\"} 3");
+	pt_assert_line(t, "procintro_source_parse_errors_total{source=\"buddyinfo\"} 1");
+	pt_assert_line(t, "procintro_source_failures_total{source=\"iomem\"} 2");
+	pt_assert_line(t, "procintro_source_parse_errors_total{source=\"iomem\"} 0");
+	pt_assert_line(t, "procintro_source_parse_errors_total{source=\"loadavg\"} 0");
 	/* loadavg only: a failed attempt and a carried-over status do not count */
-	assert_line(t, "procintro_sample_duration_seconds 0.00175");
+	pt_assert_line(t, "procintro_sample_duration_seconds 0.00175");
 	free(t);
 	pi_snapshot_unref(s);
 }

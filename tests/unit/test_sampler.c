@@ -80,16 +80,6 @@ static char *render(const struct pi_snapshot *s)
 	return text;
 }
 
-static void assert_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-
-	for (const char *p = text; (p = strstr(p, line)); p++)
-		if ((p == text || p[-1] == '\n') && p[n] == '\n')
-			return;
-	fail_msg("line not found: %s", line);
-}
-
 static void assert_status(const struct pi_snapshot *s, enum pi_src src, enum pi_src_state state,
 			  uint64_t failures, uint64_t parse_failures)
 {
@@ -165,15 +155,34 @@ static void test_read_and_parse_failures_are_counted_apart(void **state)
 	assert_status(s4, PI_SRC_IOMEM, PI_SRC_FAILED, 3, 0);
 	assert_true(s4->status[PI_SRC_STAT].attempted_at == s3->status[PI_SRC_STAT].attempted_at);
 
+	/* The totals sum every attempt's read and parse time, the failed ones included, and
+	 * are carried over unchanged when nothing is read. */
+	for (int src = 0; src < PI_SRC_COUNT; src++) {
+		const struct pi_snapshot *ss[] = {s1, s2, s3};
+		uint64_t rsum = 0, psum = 0;
+
+		for (int i = 0; i < 3; i++) {
+			rsum += ss[i]->status[src].read_ns;
+			psum += ss[i]->status[src].parse_ns;
+		}
+		assert_int_equal(s3->status[src].read_ns_total, rsum);
+		assert_int_equal(s3->status[src].parse_ns_total, psum);
+		assert_int_equal(s4->status[src].read_ns_total, rsum);
+		assert_int_equal(s4->status[src].parse_ns_total, psum);
+	}
+	assert_true(s3->status[PI_SRC_BUDDYINFO].read_ns_total >
+		    s1->status[PI_SRC_BUDDYINFO].read_ns);	     /* three reads */
+	assert_int_equal(s3->status[PI_SRC_IOMEM].read_ns_total, 0); /* never read */
+
 	text = render(s4);
-	assert_line(text, "procintro_source_failures_total{source=\"buddyinfo\"} 2");
-	assert_line(text, "procintro_source_parse_errors_total{source=\"buddyinfo\"} 2");
-	assert_line(text, "procintro_source_failures_total{source=\"iomem\"} 3");
-	assert_line(text, "procintro_source_parse_errors_total{source=\"iomem\"} 0");
-	assert_line(text, "procintro_source_failures_total{source=\"stat\"} 0");
-	assert_line(text, "procintro_source_parse_errors_total{source=\"stat\"} 0");
+	pt_assert_line(text, "procintro_source_failures_total{source=\"buddyinfo\"} 2");
+	pt_assert_line(text, "procintro_source_parse_errors_total{source=\"buddyinfo\"} 2");
+	pt_assert_line(text, "procintro_source_failures_total{source=\"iomem\"} 3");
+	pt_assert_line(text, "procintro_source_parse_errors_total{source=\"iomem\"} 0");
+	pt_assert_line(text, "procintro_source_failures_total{source=\"stat\"} 0");
+	pt_assert_line(text, "procintro_source_parse_errors_total{source=\"stat\"} 0");
 	/* nothing was read in sample 4 */
-	assert_line(text, "procintro_sample_duration_seconds 0");
+	pt_assert_line(text, "procintro_sample_duration_seconds 0");
 	free(text);
 
 	pi_snapshot_unref(s1);
