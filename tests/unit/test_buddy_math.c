@@ -117,6 +117,36 @@ static void test_derive_matches_per_order(void **state)
 	}
 }
 
+/* The same on counts of every magnitude up to where the derive's double-multiply division
+ * hands over to the integer one (numerators near 2^50) and beyond: free_pages from a few
+ * pages to 2^60, every quotient checked against the per-order functions. */
+static void test_derive_matches_per_order_magnitudes(void **state)
+{
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+
+	for (int iter = 0; iter < 200000; iter++) {
+		uint64_t n[11];
+		unsigned norders = 1 + (unsigned)(iter % 11);
+		unsigned mag = (unsigned)(iter / 11) % 52;
+		struct pi_buddy_derived d;
+
+		for (unsigned k = 0; k < norders; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			n[k] = (x % 5 == 0) ? 0 : x >> (63 - mag);
+		}
+		pi_buddy_derive(n, norders, &d);
+		for (unsigned k = 0; k < norders; k++) {
+			assert_int_equal(d.unusable[k], pi_buddy_unusable_index(n, norders, k));
+			assert_int_equal(d.fragmentation[k],
+					 pi_buddy_fragmentation_index(n, norders, k));
+		}
+		for (unsigned k = norders; k < PI_MAX_ORDERS; k++)
+			assert_true(d.unusable[k] == 0 && d.fragmentation[k] == 0);
+	}
+}
+
 static void test_watermark_ok(void **state)
 {
 	/* free 1000, order 0, min 500, protection 0 -> 1000 > 500 */
@@ -142,6 +172,7 @@ int main(void)
 	    cmocka_unit_test(test_derived_arrays),
 	    cmocka_unit_test(test_wrapping_like_the_kernel),
 	    cmocka_unit_test(test_derive_matches_per_order),
+	    cmocka_unit_test(test_derive_matches_per_order_magnitudes),
 	    cmocka_unit_test(test_watermark_ok),
 	};
 	return cmocka_run_group_tests_name("buddy_math", tests, NULL, NULL);
