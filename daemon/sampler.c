@@ -31,6 +31,14 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static double real_s(void)
 {
 	struct timespec ts;
@@ -158,15 +166,15 @@ static void read_source(struct pi_sampler *s, struct pi_snapshot *snap, enum pi_
 		r = pi_read_file(s->rootfd, pi_src_names[src], s->o.max_file_bytes, &buf, &len,
 				 &read_ns);
 	if (r == 0) {
-		double t0 = mono_s();
+		/* Timed here, not inside pi_srcdata_parse, which stays a pure function. */
+		uint64_t t0 = mono_ns();
 
 		parsed = true;
 		r = pi_srcdata_parse(src, buf, len, t, &d, &pe);
+		parse_ns = mono_ns() - t0;
 		if (r == 0) {
 			d->read_ns = read_ns;
-			parse_ns = d->parse_ns;
-		} else {
-			parse_ns = (uint64_t)((mono_s() - t0) * 1e9);
+			d->parse_ns = parse_ns;
 		}
 	}
 	st->attempted_at = t;

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 const char *const pi_src_names[PI_SRC_COUNT] = {
     [PI_SRC_STAT] = "stat",
@@ -33,14 +32,6 @@ bool pi_src_optional(enum pi_src s)
 	 * needs CONFIG_SCHEDSTATS. */
 	return s == PI_SRC_PRESSURE_CPU || s == PI_SRC_PRESSURE_MEMORY || s == PI_SRC_PRESSURE_IO ||
 	       s == PI_SRC_SCHEDSTAT;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 _Static_assert(sizeof(struct pi_srcdata) % _Alignof(struct pi_buddy_derived) == 0,
@@ -84,7 +75,6 @@ int pi_srcdata_parse(enum pi_src src, char *buf, size_t len, double sampled_at,
 	 * per buddyinfo zone) are one allocation: for the small files the allocations cost
 	 * more than the parsing. */
 	struct pi_srcdata t = {.src = src, .sampled_at = sampled_at, .raw_len = len}, *d;
-	uint64_t t0 = now_ns();
 	size_t nderived = 0;
 	int r;
 
@@ -146,7 +136,6 @@ int pi_srcdata_parse(enum pi_src src, char *buf, size_t len, double sampled_at,
 		for (size_t i = 0; i < b->nzones; i++)
 			pi_buddy_derive(b->zones[i].free, b->norders, &d->buddy_derived[i]);
 	}
-	d->parse_ns = now_ns() - t0;
 	atomic_init(&d->refcnt, 1);
 	*ret = d;
 	return 0;

@@ -49,7 +49,7 @@ struct pi_srcdata {
 	enum pi_src src;
 	double sampled_at; /* Unix time the file was read */
 	uint64_t read_ns;  /* time spent in read() */
-	uint64_t parse_ns; /* time spent parsing and deriving */
+	uint64_t parse_ns; /* time spent parsing and deriving (set by the caller that timed it) */
 	size_t raw_len;	   /* bytes read */
 	union {
 		struct pi_stat *stat;
@@ -67,7 +67,8 @@ struct pi_srcdata {
 };
 
 /* Parse `buf` as source `src` and derive. Takes ownership of buf (malloc()ed, len bytes, with
- * one extra writable byte at buf[len]) in every case. On success *ret has refcnt 1. */
+ * one extra writable byte at buf[len]) in every case. On success *ret has refcnt 1, read_ns
+ * and parse_ns 0: the caller times the call (the sampler does) and fills them in. */
 int pi_srcdata_parse(enum pi_src src, char *buf, size_t len, double sampled_at,
 		     struct pi_srcdata **ret, struct pi_perr *reterr);
 struct pi_srcdata *pi_srcdata_ref(struct pi_srcdata *d);
