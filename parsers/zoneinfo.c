@@ -9,6 +9,12 @@
 
 #define SRC "zoneinfo"
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ZI_LE 1
+#else
+#define ZI_LE 0
+#endif
+
 /* Layout of one input line. The renderer walks these in order, taking values from the
  * public structures (zone, counter and pageset cursors advance implicitly) and verbatim
  * text from the pool, so that it prints the input back byte for byte. */
@@ -103,6 +109,9 @@ struct zp {
 	uint32_t first[26]; /* 'a' + i -> bit ki set when keys[ki] starts with it */
 	uint32_t *hash;	    /* (node, zone) -> zone index + 1, open addressing */
 	size_t hcap;
+	const char *rd; /* end of the input: word loads may cross a line's end, never this */
+	/* keys[ki]'s first min(8, len) bytes as a little-endian word, and the mask of them. */
+	uint64_t kw[NKEYS], km[NKEYS];
 };
 
 struct pi_zoneinfo *pi_zoneinfo_free(struct pi_zoneinfo *zi)
@@ -300,11 +309,11 @@ static int try_counter(struct zp *p, struct pi_cur c, size_t indent)
 	name = (struct pi_span){s, (size_t)(c.p - s)};
 	if (name.len == 0 || name.p[name.len - 1] == ':')
 		return 1;
-	gap = pi_cur_skip(&c, ' ');
+	gap = pi_cur_skip_rd(&c, p->rd, ' ');
 	if (gap == 0)
 		return 1;
 	q = c.p;
-	if ((r = pi_cur_u64(&c, &v)) == -EINVAL || (r == 0 && !pi_cur_eof(&c)))
+	if ((r = pi_cur_u64_rd(&c, p->rd, &v)) == -EINVAL || (r == 0 && !pi_cur_eof(&c)))
 		return 1;
 	if (r < 0) {
 		/* Too long for 64 bits: an overflow only if the rest is all digits. */
@@ -428,8 +437,8 @@ static int parse_key(struct zp *p, struct pi_cur c, size_t indent, unsigned ki)
 		if (f->state != PI_ABSENT)
 			return pi_perr_set(p->e, -EINVAL, SRC, p->lineno,
 					   "duplicate \"%s\" in zone", k->s);
-		gap = pi_cur_skip(&c, ' ');
-		if ((r = pi_cur_u64(&c, &v)) < 0)
+		gap = pi_cur_skip_rd(&c, p->rd, ' ');
+		if ((r = pi_cur_u64_rd(&c, p->rd, &v)) < 0)
 			return bad_value(p, r, k);
 		if (!pi_cur_eof(&c))
 			return bad_value(p, -EINVAL, k);
@@ -449,8 +458,8 @@ static int parse_key(struct zp *p, struct pi_cur c, size_t indent, unsigned ki)
 		if (f->state != PI_ABSENT)
 			return pi_perr_set(p->e, -EINVAL, SRC, p->lineno,
 					   "duplicate \"%s\" for cpu %d", k->s, ps->cpu);
-		gap = pi_cur_skip(&c, ' ');
-		if ((r = pi_cur_i64(&c, &v)) < 0)
+		gap = pi_cur_skip_rd(&c, p->rd, ' ');
+		if ((r = pi_cur_i64_rd(&c, p->rd, &v)) < 0)
 			return bad_value(p, r, k);
 		if (!pi_cur_eof(&c))
 			return bad_value(p, -EINVAL, k);
@@ -473,7 +482,7 @@ static int parse_line(struct zp *p, struct pi_span line)
 		return pi_perr_set(p->e, -EINVAL, SRC, p->lineno, "empty line");
 	if (line.p[0] == 'N' && pi_cur_lit(&c, "Node "))
 		return parse_header(p, line);
-	indent = pi_cur_skip(&c, ' ');
+	indent = pi_cur_skip_rd(&c, p->rd, ' ');
 	if (indent > UINT16_MAX)
 		return add_raw(p, line);
 	left = pi_cur_left(&c);
@@ -494,8 +503,19 @@ static int parse_line(struct zp *p, struct pi_span line)
 		unsigned ki = (unsigned)__builtin_ctz(m);
 		const struct key *k = &keys[ki];
 
-		if (left < k->len || memcmp(c.p, k->s, k->len) != 0 ||
-		    (left > k->len && c.p[k->len] != ' '))
+		if (left < k->len)
+			continue;
+		if (ZI_LE && p->rd - c.p >= 8) { /* the first 8 bytes as one word, then the rest */
+			uint64_t w;
+
+			memcpy(&w, c.p, sizeof(w));
+			if ((w & p->km[ki]) != p->kw[ki] ||
+			    (k->len > 8 && memcmp(c.p + 8, k->s + 8, k->len - 8u) != 0))
+				continue;
+		} else if (memcmp(c.p, k->s, k->len) != 0) {
+			continue;
+		}
+		if (left > k->len && c.p[k->len] != ' ')
 			continue;
 		if (k->kind == K_PCP && !p->have_ps)
 			break; /* no "cpu:" record to attach it to: keep verbatim */
@@ -526,9 +546,8 @@ static void link_zones(struct pi_zoneinfo *zi)
 
 int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret, struct pi_perr *reterr)
 {
-	struct zp p = {.e = reterr};
-	struct pi_lines it;
-	struct pi_span line;
+	struct zp p = {.e = reterr, .rd = buf + len};
+	const char *lp = buf, *end = buf + len;
 	size_t nlines = 0;
 	bool nl = true;
 	int r;
@@ -541,8 +560,15 @@ int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret, str
 		return pi_perr_set(reterr, -EINVAL, SRC, 1, "expected \"Node \" at the start");
 	nlines = pi_count_byte(buf, len, '\n') + (buf[len - 1] != '\n');
 
-	for (unsigned ki = 0; ki < NKEYS; ki++)
+	for (unsigned ki = 0; ki < NKEYS; ki++) {
+		unsigned n = keys[ki].len < 8 ? keys[ki].len : 8;
+
 		p.first[keys[ki].s[0] - 'a'] |= 1u << ki;
+		for (unsigned b = 0; b < n; b++) {
+			p.kw[ki] |= (uint64_t)(uint8_t)keys[ki].s[b] << (8 * b);
+			p.km[ki] |= (uint64_t)0xff << (8 * b);
+		}
+	}
 	p.zi = calloc(1, sizeof(*p.zi));
 	if (!p.zi)
 		return -ENOMEM;
@@ -568,11 +594,15 @@ int pi_zoneinfo_parse(const char *buf, size_t len, struct pi_zoneinfo **ret, str
 	p.pv->stats = (struct pi_zi_kv *)(void *)(p.pv->recs + nlines);
 	p.name_bot = len + 1;
 
-	pi_lines_init(&it, buf, len);
-	while (pi_lines_next(&it, &line, &nl)) {
-		p.lineno = it.lineno;
-		if ((r = parse_line(&p, line)) < 0)
+	/* Lines split inline (pi_lines_next's semantics: a last line without '\n' counts). */
+	while (lp < end) {
+		const char *e = pi_find_byte(lp, end, '\n');
+
+		nl = e < end;
+		p.lineno++;
+		if ((r = parse_line(&p, (struct pi_span){lp, (size_t)(e - lp)})) < 0)
 			goto fail;
+		lp = nl ? e + 1 : end;
 	}
 	p.pv->final_nl = nl;
 	p.pv->node_stats = p.pv->stats + (p.nkv - p.nnstats);
