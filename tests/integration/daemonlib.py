@@ -19,6 +19,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -78,6 +79,23 @@ class Checks:
 
 # ------------------------------------------------------------------------------------------
 # processes
+
+def parse_args(argv, opts, usage, positional=2):
+    """`--name value` options over the defaults in opts (updated in place), then exactly
+    `positional` arguments, returned made absolute; None (usage printed) otherwise."""
+    args = list(argv)
+    for k in list(opts):
+        if k in args:
+            i = args.index(k)
+            if i + 1 == len(args):
+                break
+            opts[k] = args[i + 1]
+            del args[i:i + 2]
+    if len(args) != positional:
+        print(usage, file=sys.stderr)
+        return None
+    return [os.path.abspath(a) for a in args]
+
 
 def free_port():
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -205,15 +205,10 @@ def main():
             "--samples-out": "", "--rss-limit-kib": str(RSS_GROWTH_LIMIT // 1024)}
     use_wrk = "--no-wrk" not in args
     args = [a for a in args if a != "--no-wrk"]
-    for k in list(opts):
-        if k in args:
-            i = args.index(k)
-            opts[k] = args[i + 1]
-            del args[i:i + 2]
-    if len(args) != 2:
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
+    paths = daemonlib.parse_args(args, opts, __doc__.split("\n\n")[1])
+    if paths is None:
         return 2
-    binary, fixtures = os.path.abspath(args[0]), os.path.abspath(args[1])
+    binary, fixtures = paths
     fixture = os.path.join(fixtures, opts["--tree"], "proc")
     duration, warmup = float(opts["--duration"]), float(opts["--warmup"])
     if warmup >= duration * 0.75:

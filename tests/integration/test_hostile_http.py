@@ -588,17 +588,11 @@ SANITIZED = False
 
 def main():
     global SANITIZED
-    args = sys.argv[1:]
     opts = {"--tree": "local-6.18-x86_64", "--idle": "300", "--flood": "1000"}
-    for k in list(opts):
-        if k in args:
-            i = args.index(k)
-            opts[k] = args[i + 1]
-            del args[i:i + 2]
-    if len(args) != 2:
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
+    paths = daemonlib.parse_args(sys.argv[1:], opts, __doc__.split("\n\n")[1])
+    if paths is None:
         return 2
-    binary, fixtures = os.path.abspath(args[0]), os.path.abspath(args[1])
+    binary, fixtures = paths
     root = os.path.join(fixtures, opts["--tree"], "proc")
     SANITIZED = daemonlib.sanitized(binary)
     t0 = time.monotonic()
