@@ -75,7 +75,7 @@ static void section(const struct marks *mk, enum mark a, int alt, enum mark b, s
 		*r = (struct pi_vrange){true, s, e};
 }
 
-int pi_kimage_build(const struct pi_kallsyms *k, const struct pi_ksymidx *x, struct pi_kimage *ret)
+int pi_kimage_build(const struct pi_kallsyms *k, struct pi_kimage *ret)
 {
 	struct pi_kimage m = {0};
 	struct marks mk = {0};
@@ -92,6 +92,7 @@ int pi_kimage_build(const struct pi_kallsyms *k, const struct pi_ksymidx *x, str
 		const struct pi_ksym *s = &k->syms[i];
 		struct pi_kmod_range *r;
 
+		m.by_type[s->type]++;
 		if (!s->module) {
 			mark(&mk, k, s);
 			continue;

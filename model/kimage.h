@@ -7,7 +7,6 @@
 #include <stdint.h>
 
 #include "kallsyms.h"
-#include "ksymidx.h"
 
 struct pi_vrange {
 	bool present;
@@ -35,8 +34,11 @@ struct pi_kimage {
 	const char *arch_guess; /* "x86_64", "32-bit", "64-bit" */
 	size_t nmods;
 	struct pi_kmod_range *mods; /* modules in k->modules order (not the kernel image) */
+	size_t by_type[128];	    /* symbols per nm type letter (pi_ksym.type is 7 bits) */
 };
 
-/* -EACCES when addresses are hidden (only module counts are then filled). */
-int pi_kimage_build(const struct pi_kallsyms *k, const struct pi_ksymidx *x, struct pi_kimage *ret);
+/* One pass over every symbol; built once per read of kallsyms (pi_srcdata_parse), not per
+ * request. -EACCES when addresses are hidden (only module ranges' counts and by_type are then
+ * filled; pi_kimage_fini is still owed), -ENOMEM (nothing to free). */
+int pi_kimage_build(const struct pi_kallsyms *k, struct pi_kimage *ret);
 void pi_kimage_fini(struct pi_kimage *m);

@@ -60,6 +60,7 @@ static void srcdata_clear(struct pi_srcdata *d)
 		break;
 	case PI_SRC_KALLSYMS:
 		pi_ksymidx_free(d->ksymidx);
+		pi_kimage_fini(&d->kimage);
 		pi_kallsyms_free(d->u.kallsyms);
 		break;
 	default:
@@ -101,6 +102,11 @@ int pi_srcdata_parse(enum pi_src src, char *buf, size_t len, double sampled_at,
 		buf = NULL; /* owned by the parser now, freed by it on failure */
 		if (r == 0)
 			r = pi_ksymidx_new(t.u.kallsyms, &t.ksymidx);
+		if (r == 0) {
+			t.kimage_err = pi_kimage_build(t.u.kallsyms, &t.kimage);
+			if (t.kimage_err == -ENOMEM)
+				r = -ENOMEM;
+		}
 		break;
 	case PI_SRC_SCHEDSTAT:
 		r = pi_schedstat_parse(buf, len, &t.u.schedstat, reterr);

@@ -10,6 +10,7 @@
 #include "buddyinfo.h"
 #include "iomem.h"
 #include "kallsyms.h"
+#include "kimage.h"
 #include "ksymidx.h"
 #include "loadavg.h"
 #include "pagetypeinfo.h"
@@ -64,6 +65,8 @@ struct pi_srcdata {
 	} u;
 	struct pi_buddy_derived *buddy_derived; /* buddyinfo: one per zone */
 	struct pi_ksymidx *ksymidx;		/* kallsyms */
+	struct pi_kimage kimage;		/* kallsyms: sections, modules, counts per type */
+	int kimage_err; /* 0, or -EACCES: addresses hidden (kimage then holds counts only) */
 };
 
 /* Parse `buf` as source `src` and derive. Takes ownership of buf (malloc()ed, len bytes, with

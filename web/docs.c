@@ -197,39 +197,34 @@ cJSON *pi_doc_kallsyms(const struct pi_snapshot *s)
 {
 	const struct pi_srcdata *d = s->data[PI_SRC_KALLSYMS];
 	const struct pi_kallsyms *k;
-	uint64_t by_type[256] = {0};
+	const struct pi_kimage *ki;
 	cJSON *o, *t, *mods;
 
 	if (!d)
 		return NULL;
 	k = d->u.kallsyms;
+	ki = &d->kimage;
 	o = cJSON_CreateObject();
 	pi_doc_stamp(o, s, PI_SRC_KALLSYMS);
 	pi_jw_u64(o, "count", k->n);
 	pi_jw_bool(o, "addresses_hidden", k->addresses_hidden);
-	for (size_t i = 0; i < k->n; i++)
-		by_type[(unsigned char)k->syms[i].type]++;
 	t = cJSON_AddObjectToObject(o, "by_type");
-	for (int c = 0; c < 256; c++) {
+	for (int c = 0; c < 128; c++) {
 		char key[2] = {(char)c, 0};
 
-		if (by_type[c])
-			pi_jw_u64(t, key, by_type[c]);
+		if (ki->by_type[c])
+			pi_jw_u64(t, key, ki->by_type[c]);
 	}
 	{
-		struct pi_kimage ki;
-		int r = pi_kimage_build(k, d->ksymidx, &ki);
 		cJSON *kern = cJSON_AddObjectToObject(o, "kernel");
 
-		if (r < 0 && r != -EACCES)
-			return o;
 		pi_jw_u64(kern, "address_bits", k->addr_width * 4u);
-		if (strcmp(ki.arch_guess, "x86_64") == 0)
-			pi_jw_str(kern, "architecture", ki.arch_guess);
+		if (strcmp(ki->arch_guess, "x86_64") == 0)
+			pi_jw_str(kern, "architecture", ki->arch_guess);
 		else
 			pi_jw_null(kern, "architecture");
 		for (int sct = 0; sct < PI_KV_SECS; sct++) {
-			const struct pi_vrange *v = &ki.sec[sct];
+			const struct pi_vrange *v = &ki->sec[sct];
 			cJSON *x;
 
 			if (!v->present) {
@@ -241,35 +236,34 @@ cJSON *pi_doc_kallsyms(const struct pi_snapshot *s)
 			pi_jw_addr(x, "end", v->end);
 			pi_jw_u64(x, "size", v->end - v->start);
 		}
-		if (ki.has_text)
-			pi_jw_addr(kern, "_text", ki.text);
+		if (ki->has_text)
+			pi_jw_addr(kern, "_text", ki->text);
 		else
 			pi_jw_null(kern, "_text");
-		if (ki.has_kaslr) {
+		if (ki->has_kaslr) {
 			char slide[24];
 
-			snprintf(slide, sizeof(slide), "%s0x%llx", ki.kaslr_slide < 0 ? "-" : "",
-				 (unsigned long long)(ki.kaslr_slide < 0
-							  ? -(uint64_t)ki.kaslr_slide
-							  : (uint64_t)ki.kaslr_slide));
+			snprintf(slide, sizeof(slide), "%s0x%llx", ki->kaslr_slide < 0 ? "-" : "",
+				 (unsigned long long)(ki->kaslr_slide < 0
+							  ? -(uint64_t)ki->kaslr_slide
+							  : (uint64_t)ki->kaslr_slide));
 			pi_jw_str(kern, "kaslr_slide", slide);
 		} else {
 			pi_jw_null(kern, "kaslr_slide");
 		}
 		mods = cJSON_AddArrayToObject(o, "modules");
-		for (size_t i = 0; i < ki.nmods; i++) {
-			const struct pi_kmod *km = &k->modules[ki.mods[i].module];
+		for (size_t i = 0; i < ki->nmods; i++) {
+			const struct pi_kmod *km = &k->modules[ki->mods[i].module];
 			cJSON *m = cJSON_CreateObject();
 
 			pi_jw_strn(m, "name", k->text + km->name_off, km->name_len);
 			pi_jw_u64(m, "count", km->count);
-			if (!k->addresses_hidden && ki.mods[i].count) {
-				pi_jw_addr(m, "lowest", ki.mods[i].lo);
-				pi_jw_addr(m, "highest", ki.mods[i].hi);
+			if (!k->addresses_hidden && ki->mods[i].count) {
+				pi_jw_addr(m, "lowest", ki->mods[i].lo);
+				pi_jw_addr(m, "highest", ki->mods[i].hi);
 			}
 			cJSON_AddItemToArray(mods, m);
 		}
-		pi_kimage_fini(&ki);
 	}
 	return o;
 }

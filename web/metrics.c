@@ -1411,24 +1411,23 @@ static int kallsyms_families(struct mw *w, const struct pi_snapshot *s)
 {
 	const struct pi_srcdata *d = s->data[PI_SRC_KALLSYMS];
 	const struct pi_kallsyms *k;
-	uint64_t by_type[256] = {0};
+	const struct pi_kimage *ki;
 
 	if (!d)
 		return 0;
 	k = d->u.kallsyms;
+	ki = &d->kimage;
 	if (fam(w, G(KALLSYMS), "procintro_kallsyms_symbols", GAUGE,
 		"Symbols in /proc/kallsyms by nm type letter (T text, t local text, D data, "
 		"...).")) {
-		for (size_t i = 0; i < k->n; i++)
-			by_type[(unsigned char)k->syms[i].type]++;
-		for (int c = 0; c < 256; c++) {
+		for (int c = 0; c < 128; c++) {
 			char t = (char)c;
 
-			if (!by_type[c])
+			if (!ki->by_type[c])
 				continue;
 			smp(w);
 			lbln(w, "type", &t, 1);
-			val_u64(w, by_type[c]);
+			val_u64(w, ki->by_type[c]);
 		}
 	}
 	if (k->nmodules > 1 &&
@@ -1452,17 +1451,12 @@ static int kallsyms_families(struct mw *w, const struct pi_snapshot *s)
 		"Virtual size of the kernel image's sections from its linker symbols "
 		"(_text.._etext, "
 		"__start_rodata..__end_rodata, _sdata.._edata, __bss_start..__bss_stop).")) {
-		struct pi_kimage ki;
-
-		if (pi_kimage_build(k, d->ksymidx, &ki) == 0) {
-			for (int sct = 0; sct < PI_KV_SECS; sct++) {
-				if (!ki.sec[sct].present)
-					continue;
-				smp(w);
-				lbl(w, "section", pi_kvsec_names[sct]);
-				val_u64(w, ki.sec[sct].end - ki.sec[sct].start);
-			}
-			pi_kimage_fini(&ki);
+		for (int sct = 0; sct < PI_KV_SECS; sct++) {
+			if (!ki->sec[sct].present)
+				continue;
+			smp(w);
+			lbl(w, "section", pi_kvsec_names[sct]);
+			val_u64(w, ki->sec[sct].end - ki->sec[sct].start);
 		}
 	}
 	return 0;
